@@ -1,0 +1,41 @@
+// Composes the plugins. Adding a feature means adding its module and its migrations here, once.
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AppConfig, ConfigModule, ProfileService } from '@tradepulse/config';
+import { MonitoringModule, profileMigrations } from '@tradepulse/monitoring';
+import { DatabaseConnection, PlatformModule, RouteStats } from '@tradepulse/platform';
+import { LoggerModule } from 'nestjs-pino';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  profiles: ProfileService;
+  database: DatabaseConnection;
+  routeStats: RouteStats;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, options.profiles),
+        LoggerModule.forRoot({
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: {
+            level: config.env.LOG_LEVEL,
+            genReqId: (req) => (req as unknown as { id: string }).id,
+            customProps: (req) => ({ requestId: (req as unknown as { id: string }).id }),
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+          },
+        }),
+        ScheduleModule.forRoot(),
+        PlatformModule.forRoot({ database: options.database, migrations: [...profileMigrations], routeStats: options.routeStats }),
+        MonitoringModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// The Fastify side of the cross-cutting layer: compression, timing headers, route prefix, OpenAPI.
+import compress from '@fastify/compress';
+import { RequestMethod } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProfileService } from '@tradepulse/config';
+import { registerRequestTiming, RouteStats } from '@tradepulse/platform';
+import { constants as zlib } from 'node:zlib';
+
+export const API_PREFIX = 'api/v1';
+
+/** Routes the contract places outside /api/v1. */
+const UNPREFIXED = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+  { path: 'api/metrics', method: RequestMethod.GET },
+  { path: 'admin/api/{*rest}', method: RequestMethod.ALL },
+];
+
+export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileService, routeStats: RouteStats): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(compress, {
+    threshold: profiles.bootValue('http').compressionThresholdBytes,
+    encodings: ['br', 'gzip'],
+    // quality 4 keeps brotli's CPU cost near gzip's while still beating it on size
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  });
+  registerRequestTiming(fastify, routeStats);
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tradepulse API')
+      .setDescription('Price alerts, notifications and trading companion API. Prices travel as JSON numbers in requests and decimal strings in answers.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: tp_<keyId>_<secret>' })
+      .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'X-API-Key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

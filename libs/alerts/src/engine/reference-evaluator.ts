@@ -1,0 +1,166 @@
+// The alert semantics stated the naive way: every alert of the symbol is checked one by one on every
+// tick, in batches of 50 like the system the trigger index replaces. Property tests hold the index to
+// it and the bench uses it as the baseline, so it favours obviousness over speed.
+
+import type { FiredAlert, IndexedAlert } from './types';
+
+interface TrackedAlert {
+  alert: IndexedAlert;
+  /** above/below/pct every_time: false after a firing until a tick is outside the region. */
+  armed: boolean;
+  lastFiredAtMs: number | undefined;
+}
+
+interface WindowTick {
+  atMs: number;
+  price: number;
+}
+
+export class ReferenceEvaluator {
+  private readonly tracked = new Map<string, TrackedAlert>();
+  private readonly bySymbol = new Map<string, TrackedAlert[]>();
+  private readonly prices = new Map<string, number>();
+  private readonly clocks = new Map<string, number>();
+  /** Per symbol and windowSec: ticks seen since a pct alert with that window existed (no earlier history). */
+  private readonly windows = new Map<string, Map<number, WindowTick[]>>();
+
+  constructor(private readonly batchSize = 50) {}
+
+  get size(): number {
+    return this.tracked.size;
+  }
+
+  add(alert: IndexedAlert): void {
+    const replaced = this.tracked.get(alert.id);
+    if (replaced) this.detach(replaced);
+    const entry: TrackedAlert = { alert: { ...alert }, armed: true, lastFiredAtMs: alert.lastFiredAtMs };
+    this.tracked.set(alert.id, entry);
+    this.listOf(alert.symbol).push(entry);
+    if (alert.windowSec !== undefined && isPercent(alert)) {
+      const windows = this.windowsOf(alert.symbol);
+      if (!windows.has(alert.windowSec)) windows.set(alert.windowSec, []);
+    }
+    if (replaced) this.pruneWindows(replaced.alert.symbol);
+  }
+
+  remove(id: string): boolean {
+    const entry = this.tracked.get(id);
+    if (!entry) return false;
+    this.detach(entry);
+    this.pruneWindows(entry.alert.symbol);
+    return true;
+  }
+
+  seedLastPrice(symbol: string, price: number): void {
+    if (!this.prices.has(symbol)) this.prices.set(symbol, price);
+  }
+
+  lastPrice(symbol: string): number | undefined {
+    return this.prices.get(symbol);
+  }
+
+  evaluate(symbol: string, price: number, atMs: number): FiredAlert[] {
+    const prev = this.prices.get(symbol);
+    const clock = Math.max(this.clocks.get(symbol) ?? Number.NEGATIVE_INFINITY, atMs);
+    this.clocks.set(symbol, clock);
+    const list = this.listOf(symbol);
+    const fired: FiredAlert[] = [];
+    const spent: TrackedAlert[] = [];
+    for (let start = 0; start < list.length; start += this.batchSize) {
+      for (const entry of list.slice(start, start + this.batchSize)) {
+        if (!this.fires(entry, prev, price, clock, atMs)) continue;
+        fired.push({ id: entry.alert.id, symbol, price, atMs });
+        if (entry.alert.frequency === 'once') spent.push(entry);
+      }
+    }
+    for (const entry of spent) this.detach(entry);
+    this.pruneWindows(symbol);
+    for (const ticks of this.windowsOf(symbol).values()) ticks.push({ atMs: clock, price });
+    this.prices.set(symbol, price);
+    return fired;
+  }
+
+  private fires(entry: TrackedAlert, prev: number | undefined, cur: number, clock: number, atMs: number): boolean {
+    const { alert } = entry;
+    const satisfied = this.satisfied(alert, prev, cur, clock);
+    if (alert.frequency === 'once') return satisfied;
+    if (isRegion(alert)) {
+      if (!satisfied) {
+        entry.armed = true;
+        return false;
+      }
+      if (!entry.armed) return false;
+      entry.armed = false;
+    } else if (!satisfied) {
+      return false;
+    }
+    if (entry.lastFiredAtMs !== undefined && atMs - entry.lastFiredAtMs < alert.cooldownMs) return false;
+    entry.lastFiredAtMs = atMs;
+    return true;
+  }
+
+  private satisfied(alert: IndexedAlert, prev: number | undefined, cur: number, clock: number): boolean {
+    const p = alert.price as number;
+    switch (alert.condition) {
+      case 'above':
+        return cur >= p;
+      case 'below':
+        return cur <= p;
+      case 'crosses_up':
+        return prev !== undefined && prev < p && p <= cur;
+      case 'crosses_down':
+        return prev !== undefined && prev > p && p >= cur;
+      case 'crosses':
+        return prev !== undefined && ((prev < p && p <= cur) || (prev > p && p >= cur));
+      case 'pct_up': {
+        const window = this.windowPrices(alert, clock);
+        return window.length > 0 && cur >= Math.min(...window) * (1 + (alert.percent as number) / 100);
+      }
+      case 'pct_down': {
+        const window = this.windowPrices(alert, clock);
+        return window.length > 0 && cur <= Math.max(...window) * (1 - (alert.percent as number) / 100);
+      }
+    }
+  }
+
+  private windowPrices(alert: IndexedAlert, clock: number): number[] {
+    const windowSec = alert.windowSec as number;
+    const ticks = this.windowsOf(alert.symbol).get(windowSec) ?? [];
+    return ticks.filter((tick) => tick.atMs >= clock - windowSec * 1000).map((tick) => tick.price);
+  }
+
+  private detach(entry: TrackedAlert): void {
+    this.tracked.delete(entry.alert.id);
+    const list = this.listOf(entry.alert.symbol);
+    list.splice(list.indexOf(entry), 1);
+  }
+
+  private pruneWindows(symbol: string): void {
+    const windows = this.windowsOf(symbol);
+    for (const windowSec of windows.keys()) {
+      const used = this.listOf(symbol).some((e) => isPercent(e.alert) && e.alert.windowSec === windowSec);
+      if (!used) windows.delete(windowSec);
+    }
+  }
+
+  private listOf(symbol: string): TrackedAlert[] {
+    let list = this.bySymbol.get(symbol);
+    if (!list) this.bySymbol.set(symbol, (list = []));
+    return list;
+  }
+
+  private windowsOf(symbol: string): Map<number, WindowTick[]> {
+    let windows = this.windows.get(symbol);
+    if (!windows) this.windows.set(symbol, (windows = new Map()));
+    return windows;
+  }
+}
+
+function isPercent(alert: IndexedAlert): boolean {
+  return alert.condition === 'pct_up' || alert.condition === 'pct_down';
+}
+
+/** Conditions about being in a region (re-armed by leaving it), as opposed to crossings. */
+function isRegion(alert: IndexedAlert): boolean {
+  return alert.condition === 'above' || alert.condition === 'below' || isPercent(alert);
+}

@@ -1,0 +1,37 @@
+// The trigger index's view of an alert: plain data, prices as floats (the database keeps exact decimals).
+
+export type AlertCondition =
+  | 'above'
+  | 'below'
+  | 'crosses_up'
+  | 'crosses_down'
+  | 'crosses'
+  | 'pct_up'
+  | 'pct_down';
+
+export type AlertFrequency = 'once' | 'every_time';
+
+export interface IndexedAlert {
+  /** uuid, 36 chars */
+  id: string;
+  symbol: string;
+  condition: AlertCondition;
+  /** Threshold for above/below/crosses*. */
+  price?: number;
+  /** Move size for pct_up/pct_down, in percent (> 0). */
+  percent?: number;
+  /** Look-back window for pct_up/pct_down, in seconds (> 0). */
+  windowSec?: number;
+  frequency: AlertFrequency;
+  /** every_time only: a firing within this many ms of the last one is suppressed. */
+  cooldownMs: number;
+  lastFiredAtMs?: number;
+}
+
+export interface FiredAlert {
+  id: string;
+  symbol: string;
+  /** The tick's price. */
+  price: number;
+  atMs: number;
+}

@@ -1,0 +1,15 @@
+import { ZodError } from 'zod';
+import { ConfigError } from './config-error';
+import { AppEnv, envSchema } from './env.schema';
+
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  try {
+    return envSchema.parse(env);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    const issue = error.issues[0];
+    const key = String(issue.path[0]);
+    const allowed = 'options' in issue ? `; allowed: ${(issue.options as string[]).join(', ')}` : '';
+    throw new ConfigError(`Invalid configuration ${key}=${JSON.stringify(env[key])}: ${issue.message}${allowed}`);
+  }
+}

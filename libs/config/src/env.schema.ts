@@ -1,0 +1,42 @@
+// The process environment of the contract, validated once. Nothing outside libs/config reads process.env.
+import { z } from 'zod';
+import { PROFILE_NAMES } from './profile.schema';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const ROLE_NAMES = ['api', 'bot', 'monitor', 'worker'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+  /** keeps several deployments (or test runs) apart on one Redis */
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and -').default('tradepulse'),
+  PROFILE: z.enum(PROFILE_NAMES).optional(),
+  ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1)).default(ROLE_NAMES.join(',')),
+  MARKET_FEED: z.enum(['simulated', 'manual', 'ccxt', 'replay']).default('simulated'),
+  MARKET_SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'BASE/QUOTE')).min(1)).default('BTC/USDT,ETH/USDT,SOL/USDT'),
+  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  ALLOW_REGISTRATION: bool.optional(),
+  METRICS_PUBLIC: bool.default('false'),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().min(1).optional(),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type AppEnv = z.infer<typeof envSchema>;

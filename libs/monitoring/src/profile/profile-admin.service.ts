@@ -1,0 +1,54 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ProfileName, ProfileService } from '@tradepulse/config';
+import { gauge, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
+import type { AuthUser } from '@tradepulse/platform';
+import { ProfileHistoryItem, ProfileSwitchView, ProfileView } from './profile.dto';
+import { ProfileSwitch } from './profile-switch.entity';
+
+const profileInfo = gauge({ name: 'tradepulse_profile_info', help: 'The active configuration profile', labelNames: ['profile'] });
+
+@Injectable()
+export class ProfileAdminService implements OnModuleInit {
+  private readonly logger = new Logger('Profile');
+
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly em: EntityManager,
+  ) {}
+
+  onModuleInit(): void {
+    profileInfo.reset();
+    profileInfo.set({ profile: this.profiles.name }, 1);
+  }
+
+  describe(): ProfileView {
+    return {
+      profile: this.profiles.name,
+      effective: this.profiles.current as unknown as Record<string, Record<string, unknown>>,
+      overrides: this.profiles.overrides.map((o) => ({ key: o.path, envVar: o.envVar, value: o.value })),
+      restartRequired: this.profiles.pendingRestart(),
+    };
+  }
+
+  async switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
+    const result = this.profiles.switchTo(profile);
+    const em = this.em.fork();
+    em.persist(em.create(ProfileSwitch, { fromProfile: result.from, toProfile: result.to, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() }));
+    await em.flush();
+    profileInfo.reset();
+    profileInfo.set({ profile }, 1);
+    this.logger.log({ requestId, actor: actor.username, from: result.from, to: result.to, applied: result.applied, restartRequired: result.restartRequired }, `profile switched from ${result.from} to ${result.to} by ${actor.username}`);
+    return { ...this.describe(), from: result.from, applied: result.applied, keptByOverride: result.keptByOverride, restartRequired: this.profiles.pendingRestart() };
+  }
+
+  async history(query: PageQueryDto): Promise<Page<ProfileHistoryItem>> {
+    const { limit, offset } = pageWindow(query);
+    const [rows, total] = await this.em.fork().findAndCount(ProfileSwitch, {}, { orderBy: { id: 'desc' }, limit, offset });
+    return toPage(
+      rows.map((r) => ({ id: String(r.id), from: r.fromProfile, to: r.toProfile, by: r.actorName, at: r.createdAt })),
+      total,
+      query,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+// Issues, verifies and revokes API keys. Verified key ids are cached for a few seconds (evicted on revoke).
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ProfileService } from '@tradepulse/config';
+import { CacheableMemory } from 'cacheable';
+import { notFound } from '../errors/domain-errors';
+import { ApiKey } from '../users/api-key.entity';
+import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, parseApiKey, secretMatches } from '../users/api-key-codec';
+import { User } from '../users/user.entity';
+import { AuthUser } from './auth-user';
+
+interface VerifiedKey {
+  hash: string;
+  user: Omit<AuthUser, 'keyId'>;
+}
+
+export interface IssuedKey {
+  id: string;
+  apiKey: string;
+  label: string | null;
+  createdAt: Date;
+}
+
+@Injectable()
+export class ApiKeyService {
+  private readonly verified = new CacheableMemory({ lruSize: 10_000 });
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  async issue(userId: string, label: string | null = null): Promise<IssuedKey> {
+    const { keyId, secret, apiKey } = generateApiKey();
+    const em = this.em.fork();
+    const key = em.create(ApiKey, { id: keyId, user: em.getReference(User, userId), secretHash: hashSecret(secret), label, createdAt: new Date() });
+    await em.persistAndFlush(key);
+    return { id: keyId, apiKey, label, createdAt: key.createdAt };
+  }
+
+  /** Stores ADMIN_API_KEY (any string) for the given admin user, replacing a previous value. */
+  async storeEnvironmentKey(userId: string, apiKey: string): Promise<void> {
+    await this.em.getConnection().execute(
+      `insert into api_keys (id, user_id, secret_hash, label) values (?, ?, ?, 'ADMIN_API_KEY')
+       on conflict (id) do update set user_id = excluded.user_id, secret_hash = excluded.secret_hash, revoked_at = null`,
+      [ENV_ADMIN_KEY_ID, userId, hashSecret(apiKey)],
+    );
+    this.verified.delete(ENV_ADMIN_KEY_ID);
+  }
+
+  async verify(presented: string): Promise<AuthUser | undefined> {
+    const parsed = parseApiKey(presented) ?? { keyId: ENV_ADMIN_KEY_ID, secret: presented };
+    const entry = this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId));
+    if (!entry || !secretMatches(parsed.secret, entry.hash)) return undefined;
+    return { ...entry.user, keyId: parsed.keyId };
+  }
+
+  async revoke(userId: string, keyId: string): Promise<void> {
+    const revoked = await this.em
+      .fork()
+      .nativeUpdate(ApiKey, { id: keyId, user: userId, revokedAt: null }, { revokedAt: new Date() });
+    this.verified.delete(keyId);
+    if (revoked === 0) throw notFound(`API key ${keyId}`);
+  }
+
+  async list(userId: string): Promise<Array<{ id: string; label: string | null; createdAt: Date; revokedAt: Date | null }>> {
+    const keys = await this.em.fork().find(ApiKey, { user: userId }, { orderBy: { createdAt: 'asc' }, fields: ['id', 'label', 'createdAt', 'revokedAt'] });
+    return keys.map(({ id, label, createdAt, revokedAt }) => ({ id, label: label ?? null, createdAt, revokedAt: revokedAt ?? null }));
+  }
+
+  private async load(keyId: string): Promise<VerifiedKey | undefined> {
+    const key = await this.em.fork().findOne(ApiKey, { id: keyId, revokedAt: null }, { populate: ['user'] });
+    if (!key) return undefined;
+    const entry: VerifiedKey = { hash: key.secretHash, user: { id: key.user.id, username: key.user.username, role: key.user.role } };
+    const ttlSec = this.profiles.section('cache').apiKeyTtlSec;
+    if (ttlSec > 0) this.verified.set(keyId, entry, ttlSec * 1000);
+    return entry;
+  }
+}

@@ -1,0 +1,102 @@
+// The cache port every plugin uses. Each call is bounded (profile cache.operationTimeoutMs): a slow or dead
+// Redis makes a call miss, never hang. Tags are version counters so invalidating a group is one write.
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProfileService } from '@tradepulse/config';
+import type { Cache } from 'cache-manager';
+import { randomBytes } from 'node:crypto';
+import { counter } from '../metrics/metrics';
+
+const hitsTotal = counter({ name: 'tradepulse_cache_hits_total', help: 'Cache lookups answered from the cache' });
+const missesTotal = counter({ name: 'tradepulse_cache_misses_total', help: 'Cache lookups that went to the source' });
+const errorsTotal = counter({ name: 'tradepulse_cache_errors_total', help: 'Cache calls that failed or timed out' });
+
+const TIMED_OUT = Symbol('timed-out');
+const TAG_TTL_MS = 24 * 3600_000;
+
+@Injectable()
+export class AppCache {
+  private readonly logger = new Logger(AppCache.name);
+  private timeoutMs: number;
+  private hits = 0;
+  private misses = 0;
+  private lastWarningAt = 0;
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    profiles: ProfileService,
+  ) {
+    this.timeoutMs = profiles.section('cache').operationTimeoutMs;
+    profiles.onChange('cache', (next) => (this.timeoutMs = next.operationTimeoutMs));
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const value = await this.bounded(() => this.cache.get<T>(key), 'get');
+    if (value === undefined || value === null || value === TIMED_OUT) {
+      this.misses++;
+      missesTotal.inc();
+      return undefined;
+    }
+    this.hits++;
+    hitsTotal.inc();
+    return value as T;
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) return;
+    await this.bounded(() => this.cache.set(key, value, ttlMs), 'set');
+  }
+
+  async del(key: string): Promise<void> {
+    await this.bounded(() => this.cache.del(key), 'del');
+  }
+
+  /** The current version of a tag; part of every key stored under it. */
+  async tagVersion(tag: string): Promise<string> {
+    const version = await this.bounded(() => this.cache.get<string>(`tag:${tag}`), 'get');
+    return typeof version === 'string' ? version : '0';
+  }
+
+  async invalidateTag(tag: string): Promise<void> {
+    await this.bounded(() => this.cache.set(`tag:${tag}`, randomBytes(6).toString('base64url'), TAG_TTL_MS), 'set');
+  }
+
+  /** Returns the cached value or computes, stores and returns it. */
+  async wrap<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
+    const cached = await this.get<T>(key);
+    if (cached !== undefined) return cached;
+    const value = await compute();
+    void this.set(key, value, ttlMs);
+    return value;
+  }
+
+  stats(): { hits: number; misses: number; hitRate: number } {
+    const total = this.hits + this.misses;
+    return { hits: this.hits, misses: this.misses, hitRate: total ? this.hits / total : 0 };
+  }
+
+  private async bounded<T>(call: () => Promise<T>, operation: string): Promise<T | typeof TIMED_OUT> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
+    });
+    try {
+      const result = await Promise.race([call(), timeout]);
+      if (result === TIMED_OUT) this.warn(`cache ${operation} timed out after ${this.timeoutMs} ms; using the source`);
+      return result;
+    } catch (error) {
+      this.warn(`cache ${operation} failed: ${(error as Error).message}; using the source`);
+      return TIMED_OUT;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private warn(message: string): void {
+    errorsTotal.inc();
+    const now = Date.now();
+    if (now - this.lastWarningAt < 10_000) return;
+    this.lastWarningAt = now;
+    this.logger.warn(message);
+  }
+}

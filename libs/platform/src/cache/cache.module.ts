@@ -1,0 +1,32 @@
+import KeyvRedis from '@keyv/redis';
+import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig, ProfileService } from '@tradepulse/config';
+import { CacheableMemory } from 'cacheable';
+import { Keyv } from 'keyv';
+import { AppCache } from './app-cache';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
+
+/** In-process LRU (size from the profile) in embedded mode, Redis through @keyv/redis when REDIS_URL is set. */
+@Global()
+@Module({
+  imports: [
+    NestCacheModule.registerAsync({
+      inject: [AppConfig, ProfileService],
+      useFactory: (config: AppConfig, profiles: ProfileService) => {
+        const { maxEntries } = profiles.bootValue('cache');
+        const store = config.env.REDIS_URL
+          ? new Keyv({
+              store: new KeyvRedis({ url: config.env.REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) } }, { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1000 }),
+              namespace: `tp:${config.redisPrefix}`,
+              useKeyPrefix: true,
+            })
+          : new Keyv({ store: new CacheableMemory({ lruSize: maxEntries, checkInterval: 60_000 }) });
+        return { stores: [store] };
+      },
+    }),
+  ],
+  providers: [AppCache, HttpCacheInterceptor],
+  exports: [AppCache, HttpCacheInterceptor],
+})
+export class CacheModule {}

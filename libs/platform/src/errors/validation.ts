@@ -1,0 +1,21 @@
+// Global validation: unknown fields rejected, numbers finite, and the message names the field and the reason.
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
+  });
+}
+
+function flatten(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((text) => (text.startsWith(error.property) ? `${prefix ? prefix + '.' : ''}${text}` : `${path}: ${text}`));
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}

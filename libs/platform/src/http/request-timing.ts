@@ -1,0 +1,35 @@
+// X-Request-Id and X-Response-Time on every answer, and the per-route latency histogram. These are Fastify
+// hooks rather than a Nest interceptor because interceptors never see answers that a guard (401, 429) or the
+// body parser (413) produced, and those answers need the headers too.
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { histogram } from '../metrics/metrics';
+import { RouteStats } from './route-stats';
+
+const httpDuration = histogram({
+  name: 'tradepulse_http_request_duration_seconds',
+  help: 'HTTP request duration by route template',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+});
+
+const START = Symbol('startedAt');
+type TimedRequest = FastifyRequest & { [START]?: bigint };
+
+export function registerRequestTiming(fastify: FastifyInstance, stats: RouteStats): void {
+  fastify.addHook('onRequest', (request: TimedRequest, _reply, done) => {
+    request[START] = process.hrtime.bigint();
+    done();
+  });
+  fastify.addHook('onSend', (request: TimedRequest, reply: FastifyReply, payload, done) => {
+    const elapsedMs = Number(process.hrtime.bigint() - (request[START] ?? process.hrtime.bigint())) / 1e6;
+    void reply.header('X-Response-Time', `${elapsedMs.toFixed(2)}ms`).header('X-Request-Id', request.id);
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request: TimedRequest, reply: FastifyReply, done) => {
+    const seconds = Number(process.hrtime.bigint() - (request[START] ?? process.hrtime.bigint())) / 1e9;
+    const route = request.routeOptions?.url ?? 'unmatched';
+    httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    stats.record(`${request.method} ${route}`, seconds * 1000, reply.statusCode >= 500);
+    done();
+  });
+}

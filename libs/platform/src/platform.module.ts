@@ -1,0 +1,65 @@
+// What every plugin stands on: database, cache, queues, event bus, auth, validation, errors, throttling.
+import { MigrationObject } from '@mikro-orm/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyService } from './auth/api-key.service';
+import { CacheModule } from './cache/cache.module';
+import { HttpCacheInterceptor } from './cache/http-cache.interceptor';
+import { DatabaseConnection } from './database/database-connection';
+import { DatabaseModule } from './database/database.module';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { createValidationPipe } from './errors/validation';
+import { EventBus } from './events/event-bus';
+import { HealthRegistry } from './health/health-registry';
+import { RouteStats } from './http/route-stats';
+import { JobQueueFactory } from './queue/job-queue.factory';
+import { ApiThrottlerGuard } from './throttling/api-throttler.guard';
+import { ThrottlingModule } from './throttling/throttling.module';
+import { AdminBootstrap } from './users/admin-bootstrap';
+import { ApiKey } from './users/api-key.entity';
+import { AuthController } from './users/auth.controller';
+import { MeController } from './users/me.controller';
+import { userMigrations } from './users/migrations';
+import { User } from './users/user.entity';
+import { UsersService } from './users/users.service';
+
+export interface PlatformOptions {
+  database: DatabaseConnection;
+  /** every plugin's migrations, in the order they must run */
+  migrations: MigrationObject[];
+  routeStats: RouteStats;
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        DatabaseModule.forRoot(options.database, [...userMigrations, ...options.migrations]),
+        MikroOrmModule.forFeature([User, ApiKey]),
+        CacheModule,
+        ThrottlingModule,
+      ],
+      controllers: [AuthController, MeController],
+      providers: [
+        { provide: RouteStats, useValue: options.routeStats },
+        EventBus,
+        HealthRegistry,
+        JobQueueFactory,
+        ApiKeyService,
+        UsersService,
+        AdminBootstrap,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useExisting: HttpCacheInterceptor },
+      ],
+      exports: [RouteStats, EventBus, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
+    };
+  }
+}
