@@ -9,6 +9,7 @@ const swc = ['@swc/jest', {
 }];
 const moduleNameMapper = { '^@tradepulse/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',

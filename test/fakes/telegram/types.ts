@@ -4,7 +4,8 @@ export type ChatId = number | string;
 
 /** A file the bot uploaded (sendDocument). The bytes stay in the fake: `fileContent(fileId)`. */
 export interface UploadedDocument {
-  fileId: string;
+  /** absent when the call failed */
+  fileId?: string;
   filename: string;
   /** bytes */
   size: number;

@@ -145,6 +145,32 @@ describe('TriggerIndex: percent moves', () => {
     expect(run(index, [100, 102, 106])).toEqual([[], [small.id], [large.id]]);
   });
 
+  it('counts a late tick in the window at the latest time seen, so it cannot expire early', () => {
+    const index = new TriggerIndex();
+    const a = alert({ condition: 'pct_down', percent: 10, windowSec: 2 });
+    index.add(a);
+    index.evaluate('BTCUSDT', 100, 10_000);
+    index.evaluate('BTCUSDT', 120, 9_000); // late: stamped 10s in the window
+    expect(index.evaluate('BTCUSDT', 108, 11_500).map((f) => f.id)).toEqual([a.id]);
+  });
+
+  it('keeps the window history when the only pct alert of that window is replaced', () => {
+    const index = new TriggerIndex();
+    const a = alert({ condition: 'pct_up', percent: 10, windowSec: 60 });
+    index.add(a);
+    index.evaluate('BTCUSDT', 100, 0);
+    index.add({ ...a, percent: 5 });
+    expect(index.evaluate('BTCUSDT', 105, 1000).map((f) => f.id)).toEqual([a.id]);
+  });
+
+  it('starts a window empty when no alert used it before', () => {
+    const index = new TriggerIndex();
+    index.evaluate('BTCUSDT', 100, 0);
+    const a = alert({ condition: 'pct_up', percent: 5, windowSec: 60 });
+    index.add(a);
+    expect(run(index, [110, 116], 'BTCUSDT', 1000)).toEqual([[], [a.id]]);
+  });
+
   it('re-fires an every_time pct alert only after the condition was false', () => {
     const index = new TriggerIndex();
     const a = alert({ condition: 'pct_up', percent: 10, windowSec: 60, frequency: 'every_time' });
@@ -205,5 +231,7 @@ describe('TriggerIndex: bookkeeping', () => {
     expect(() => index.add(alert({ condition: 'above' }))).toThrow(RangeError);
     expect(() => index.add(alert({ condition: 'pct_up', percent: 5 }))).toThrow(RangeError);
     expect(() => index.add(alert({ condition: 'pct_down', percent: 0, windowSec: 60 }))).toThrow(RangeError);
+    expect(() => index.add(alert({ condition: 'toString' as never, price: 1 }))).toThrow(RangeError);
+    expect(index.size).toBe(0);
   });
 });

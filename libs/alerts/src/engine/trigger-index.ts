@@ -2,7 +2,8 @@
 
 import { AlertSlots, ConditionCode } from './alert-slots';
 import { PercentMoveGroup, fallenByPercent, risenByPercent } from './percent-move-group';
-import { ThresholdBook, ThresholdSide } from './threshold-book';
+import { SymbolState } from './symbol-state';
+import type { ThresholdSide } from './threshold-book';
 import type { FiredAlert, IndexedAlert } from './types';
 
 // An alert is one or two legs. An up leg fires when the price rises to its threshold, a down leg when
@@ -21,24 +22,6 @@ const PCT_DOWN = ConditionCode.pct_down;
 const LEGS = [LEG_UP, LEG_DOWN, LEG_UP, LEG_DOWN, LEG_UP | LEG_DOWN, LEG_UP, LEG_DOWN];
 /** Conditions armed from the start (above/below/pct), rather than by where the last price is. */
 const ARMED_ON_ADD = [true, true, false, false, false, true, true];
-
-/** Per-symbol state. Price legs: up legs in armed.rising / rearm.falling, down legs in armed.falling / rearm.rising. */
-class SymbolState {
-  /** NaN until a tick or a seed. */
-  lastPrice = Number.NaN;
-  /** Latest tick time seen; windows use it so a late tick cannot rewind them. */
-  clockMs = Number.NEGATIVE_INFINITY;
-  alertCount = 0;
-  readonly armed = new ThresholdBook();
-  readonly rearm = new ThresholdBook();
-  readonly pending: number[] = [];
-  readonly groups: PercentMoveGroup[] = [];
-
-  constructor(
-    readonly symbol: string,
-    readonly index: number,
-  ) {}
-}
 
 export class TriggerIndex {
   private readonly slots = new AlertSlots();
@@ -76,11 +59,13 @@ export class TriggerIndex {
     state.alertCount++;
 
     if (code >= PCT_UP) this.armPercent(state, slot, code, s.windowSec[slot]);
-    else if (ARMED_ON_ADD[code]) this.arm(slot, LEGS[code], state.armed.side(code === 0 ? 'rising' : 'falling'));
+    else if (ARMED_ON_ADD[code]) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
     else if (Number.isNaN(state.lastPrice)) this.markPending(state, slot);
     else this.placeByPrice(state, slot, state.lastPrice);
 
-    if (replacedState) dropEmptyGroups(replacedState);
+    state.refreshEnds();
+    if (replacedState && replacedState !== state) replacedState.refreshEnds();
+    replacedState?.dropEmptyGroups();
   }
 
   remove(id: string): boolean {
@@ -88,7 +73,8 @@ export class TriggerIndex {
     if (slot === undefined) return false;
     const state = this.stateOfSlot(slot);
     this.unindex(slot, LEGS[this.slots.condition[slot]]);
-    dropEmptyGroups(state);
+    state.refreshEnds();
+    state.dropEmptyGroups();
     return true;
   }
 
@@ -99,6 +85,7 @@ export class TriggerIndex {
     if (!Number.isNaN(state.lastPrice)) return;
     state.lastPrice = price;
     this.placePending(state, price);
+    state.refreshEnds();
   }
 
   lastPrice(symbol: string): number | undefined {
@@ -118,9 +105,15 @@ export class TriggerIndex {
     const fired: FiredAlert[] = (this.fired = []);
     if (atMs > state.clockMs) state.clockMs = atMs;
     if (state.alertCount > 0) {
-      this.applyToPriceLegs(state, price, atMs);
+      if (state.movesLegs(price)) {
+        this.applyToPriceLegs(state, price, atMs);
+        state.refreshEnds();
+      }
       if (state.groups.length > 0) this.applyToPercentMoves(state, price, atMs);
-      if (state.pending.length > 0) this.placePending(state, price);
+      if (state.pending.length > 0) {
+        this.placePending(state, price);
+        state.refreshEnds();
+      }
     }
     state.lastPrice = price;
     return fired;
@@ -180,7 +173,7 @@ export class TriggerIndex {
   }
 
   private armPercent(state: SymbolState, slot: number, code: number, windowSec: number): void {
-    let group = state.groups.find((g) => g.windowSec === windowSec);
+    let group = state.groupFor(windowSec);
     if (!group) state.groups.push((group = new PercentMoveGroup(windowSec)));
     if (code === PCT_UP) this.arm(slot, LEG_UP, group.upArmed);
     else this.arm(slot, LEG_DOWN, group.downArmed);
@@ -223,7 +216,7 @@ export class TriggerIndex {
     if (flags & PENDING) {
       state.pending.splice(state.pending.indexOf(slot), 1);
     } else if (code >= PCT_UP) {
-      const group = state.groups.find((g) => g.windowSec === s.windowSec[slot]) as PercentMoveGroup;
+      const group = state.groupFor(s.windowSec[slot]) as PercentMoveGroup;
       const armed = (flags & legs) !== 0;
       if (code === PCT_UP && legs) (armed ? group.upArmed : group.upRearm).remove(threshold, slot);
       if (code === PCT_DOWN && legs) (armed ? group.downArmed : group.downRearm).remove(threshold, slot);
@@ -250,17 +243,14 @@ export class TriggerIndex {
   }
 }
 
-function dropEmptyGroups(state: SymbolState): void {
-  for (let i = state.groups.length - 1; i >= 0; i--) if (state.groups[i].size === 0) state.groups.splice(i, 1);
-}
-
 function checkPrice(price: number): void {
   if (!Number.isFinite(price)) throw new RangeError(`price must be a finite number, got ${price}`);
 }
 
 // Programming errors only: DTOs validate user input at the edge.
-function checkAlert(alert: IndexedAlert, code: number | undefined): void {
-  if (code === undefined) throw new RangeError(`unknown condition ${alert.condition}`);
+function checkAlert(alert: IndexedAlert, code: unknown): void {
+  // a number check, not undefined: a condition like 'toString' resolves through the prototype
+  if (typeof code !== 'number') throw new RangeError(`unknown condition ${alert.condition}`);
   if (code >= PCT_UP) {
     const { percent, windowSec } = alert;
     if (!(typeof percent === 'number' && percent > 0 && Number.isFinite(percent)))

@@ -1,0 +1,295 @@
+// Sends HTML messages within the Bot API limits (bot-wide, per private chat, per group) and
+// retries what Telegram asks to retry. Rate limiting is Bottleneck's: a Group of per-chat
+// limiters whose jobs go through one bot-wide limiter.
+import Bottleneck from 'bottleneck';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { classifySendFailure } from './send-failure';
+import { splitMessage } from './split-message';
+
+/** The one call the sender needs; telegraf's `Telegram` satisfies it. */
+export interface TelegramMessageApi {
+  sendMessage(chatId: number | string, text: string, extra: SendMessageExtra): Promise<unknown>;
+}
+
+export interface SendMessageExtra {
+  parse_mode: 'HTML';
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+export type SendPriority = 'high' | 'normal' | 'low';
+
+export interface SendOptions {
+  /** order among messages waiting for the same chat and for the bot; default 'normal' */
+  priority?: SendPriority;
+  /** e.g. the notification id: a key already sent or being sent is not sent again */
+  dedupeKey?: string;
+  /** inline buttons, attached to the last part of a split message */
+  replyMarkup?: InlineKeyboardMarkup;
+}
+
+export interface TelegramSenderOptions {
+  /** bot-wide; spaced with 10 % headroom, because Telegram counts arrival times and the network jitters */
+  botMessagesPerSec?: number;
+  /** per chat with a positive id */
+  privateChatMessagesPerSec?: number;
+  /** per group or channel (negative id or @name) */
+  groupChatMessagesPerMin?: number;
+  /** requests to Telegram at the same time */
+  maxInFlight?: number;
+  /** retries of a part after a 5xx or a network error, before the send rejects */
+  transientRetries?: number;
+  /** first backoff after a 5xx or network error, doubled on each retry */
+  transientBackoffMs?: number;
+  /** retries of one part after 429s; each waits retry_after first */
+  rateLimitRetries?: number;
+  /** how many dedupe keys are remembered */
+  dedupeCapacity?: number;
+  logger?: TelegramSenderLogger;
+}
+
+export interface TelegramSenderLogger {
+  warn(message: string): void;
+}
+
+export interface TelegramSenderStats {
+  /** Telegram messages delivered (a split message counts each part) */
+  sent: number;
+  /** parts sent again after a 429 */
+  retried429: number;
+  /** parts sent again after a 5xx or network error */
+  retriedTransient: number;
+  /** send() calls that rejected: a message the user did not fully get */
+  failed: number;
+  /** send() calls answered by an earlier send() with the same dedupeKey */
+  deduplicated: number;
+  /** send() calls rejected because stop() dropped them */
+  dropped: number;
+  /** parts accepted and not yet sent or failed */
+  pending: number;
+  /** true while a 429 holds every send of the bot */
+  paused: boolean;
+}
+
+export class TelegramSenderStoppedError extends Error {
+  constructor() {
+    super('TelegramSender stopped before the message was sent');
+    this.name = 'TelegramSenderStoppedError';
+  }
+}
+
+/** A part reached its turn while a 429 pauses the bot: it goes back to wait for the resume. */
+class PausedByRateLimit extends Error {}
+/** An earlier part of the same message failed for good: the rest is not sent. */
+class EarlierPartFailed extends Error {}
+
+interface PartJob {
+  chatId: number | string;
+  text: string;
+  extra: SendMessageExtra;
+  priority: number;
+  chatIntervalMs: number;
+  message: { failed: boolean };
+  rateLimitRetries: number;
+  transientRetries: number;
+}
+
+type Settings = Required<Omit<TelegramSenderOptions, 'logger'>>;
+
+const DEFAULTS: Settings = {
+  botMessagesPerSec: 30,
+  privateChatMessagesPerSec: 1,
+  groupChatMessagesPerMin: 20,
+  maxInFlight: 10,
+  transientRetries: 3,
+  transientBackoffMs: 1000,
+  rateLimitRetries: 10,
+  dedupeCapacity: 10_000,
+};
+/** Bottleneck priorities: 0 runs first, 9 last */
+const PRIORITIES: Record<SendPriority, number> = { high: 1, normal: 5, low: 8 };
+const BOT_SPACING_HEADROOM = 1.1;
+
+export class TelegramSender {
+  private readonly settings: Settings;
+  private readonly logger?: TelegramSenderLogger;
+  private readonly bot: Bottleneck;
+  private readonly privateChats: Bottleneck.Group;
+  private readonly groupChats: Bottleneck.Group;
+  private readonly recentKeys = new Map<string, Promise<void>>();
+  private readonly counters = { sent: 0, retried429: 0, retriedTransient: 0, failed: 0, deduplicated: 0, dropped: 0, pending: 0 };
+  private readonly stopping = new AbortController();
+  private readonly privateChatIntervalMs: number;
+  private readonly groupChatIntervalMs: number;
+  private paused = false;
+  private pausedUntil = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly api: TelegramMessageApi, options: TelegramSenderOptions = {}) {
+    const { logger, ...settings } = options;
+    this.settings = { ...DEFAULTS, ...settings };
+    this.logger = logger;
+    this.bot = new Bottleneck({
+      maxConcurrent: this.settings.maxInFlight,
+      minTime: Math.ceil((1000 / this.settings.botMessagesPerSec) * BOT_SPACING_HEADROOM),
+    });
+    this.bot.on('error', (error: Error) => this.logger?.warn(`Telegram bot limiter error: ${error.message}`));
+    this.privateChatIntervalMs = Math.ceil(1000 / this.settings.privateChatMessagesPerSec);
+    this.groupChatIntervalMs = Math.ceil(60_000 / this.settings.groupChatMessagesPerMin);
+    this.privateChats = this.chatLimiters(this.privateChatIntervalMs);
+    this.groupChats = this.chatLimiters(this.groupChatIntervalMs);
+  }
+
+  get stats(): TelegramSenderStats {
+    return { ...this.counters, paused: this.paused };
+  }
+
+  /**
+   * Resolves when every part of the message is delivered. Rejects with Telegram's error at once for
+   * 4xx answers (chat not found, bot blocked), after the retries for 5xx and network errors, and with
+   * TelegramSenderStoppedError when stop() drops it.
+   */
+  send(chatId: number | string, html: string, options: SendOptions = {}): Promise<void> {
+    if (this.stopped) return Promise.reject(new TelegramSenderStoppedError());
+    const key = options.dedupeKey;
+    const earlier = key === undefined ? undefined : this.recentKeys.get(key);
+    if (earlier) {
+      this.counters.deduplicated += 1;
+      return earlier;
+    }
+    const delivery = this.deliver(chatId, html, options);
+    if (key !== undefined) this.remember(key, delivery);
+    return delivery;
+  }
+
+  /** Drops waiting messages (their send() rejects) and resolves once requests in flight have ended. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.resumeTimer);
+    this.stopping.abort();
+    const chatLimiters = [this.privateChats, this.groupChats].flatMap((group) => group.limiters().map(({ limiter }) => limiter));
+    await Promise.all([this.bot, ...chatLimiters].map((limiter) =>
+      limiter.stop({ dropWaitingJobs: true, dropErrorMessage: 'TelegramSender stopped' })));
+  }
+
+  private async deliver(chatId: number | string, html: string, { priority = 'normal', replyMarkup }: SendOptions): Promise<void> {
+    try {
+      const parts = splitMessage(html);
+      const isPrivate = Number(chatId) > 0;
+      const limiter = isPrivate ? this.privateChats.key(String(chatId)) : this.groupChats.key(String(chatId));
+      const chatIntervalMs = isPrivate ? this.privateChatIntervalMs : this.groupChatIntervalMs;
+      const message = { failed: false };
+      // scheduled together, so the chat's FIFO queue keeps the parts in order
+      const sends = parts.map((text, index) => {
+        const extra: SendMessageExtra = { parse_mode: 'HTML', ...(index === parts.length - 1 && replyMarkup && { reply_markup: replyMarkup }) };
+        const job: PartJob = {
+          chatId, text, extra, priority: PRIORITIES[priority], chatIntervalMs, message, rateLimitRetries: 0, transientRetries: 0,
+        };
+        this.counters.pending += 1;
+        return limiter.schedule({ priority: job.priority }, (part: PartJob) => this.sendInTurn(part), job)
+          .finally(() => { this.counters.pending -= 1; });
+      });
+      const failure = (await Promise.allSettled(sends)).find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    } catch (error) {
+      if (this.stopped && !isTelegramAnswer(error)) {
+        this.counters.dropped += 1;
+        throw new TelegramSenderStoppedError();
+      }
+      this.counters.failed += 1;
+      throw error;
+    }
+  }
+
+  /**
+   * Runs in the chat's limiter: waits for the bot-wide turn, sends, then holds the chat's slot.
+   * Bottleneck's minTime (and chain()) count from when a job leaves the chat's queue, but the
+   * bot-wide queue may delay it further: in a burst the chat's next message would then follow it
+   * back to back. Holding the slot until the interval has passed since the message actually went
+   * out keeps the per-chat limit under any bot-wide backlog.
+   */
+  private async sendInTurn(job: PartJob): Promise<void> {
+    const sentAt = await this.bot.schedule({ priority: job.priority }, () => this.sendPart(job));
+    const holdMs = sentAt + job.chatIntervalMs - Date.now();
+    if (holdMs > 0) await delay(holdMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+  }
+
+  /** Runs in the bot-wide limiter, when the limits let this part go; resolves with the time it went. */
+  private async sendPart(job: PartJob): Promise<number> {
+    if (this.stopped) throw new TelegramSenderStoppedError();
+    if (job.message.failed) throw new EarlierPartFailed();
+    if (this.paused) throw new PausedByRateLimit();
+    const sentAt = Date.now();
+    await this.api.sendMessage(job.chatId, job.text, job.extra);
+    this.counters.sent += 1;
+    return sentAt;
+  }
+
+  /** Bottleneck's `failed` answer: milliseconds until the part runs again, or undefined to reject it. */
+  private retryDelayMs(error: unknown, job: PartJob): number | undefined {
+    if (this.stopped || error instanceof TelegramSenderStoppedError || error instanceof EarlierPartFailed) return undefined;
+    // 0: straight back into the bot-wide queue, which holds it until the pause ends
+    if (error instanceof PausedByRateLimit) return 0;
+    const failure = classifySendFailure(error);
+    if (failure.kind === 'rate-limited' && job.rateLimitRetries < this.settings.rateLimitRetries) {
+      job.rateLimitRetries += 1;
+      this.counters.retried429 += 1;
+      this.pauseAll(failure.retryAfterSec);
+      return 0;
+    }
+    if (failure.kind === 'transient' && job.transientRetries < this.settings.transientRetries) {
+      job.transientRetries += 1;
+      this.counters.retriedTransient += 1;
+      const delayMs = this.settings.transientBackoffMs * 2 ** (job.transientRetries - 1);
+      this.logger?.warn(`Telegram send to chat ${job.chatId} failed (${describe(error)}); retry ${job.transientRetries} of ${this.settings.transientRetries} in ${delayMs} ms`);
+      return delayMs;
+    }
+    job.message.failed = true;
+    return undefined;
+  }
+
+  /** A 429 is about the whole bot: nothing goes out until retry_after has passed. */
+  private pauseAll(retryAfterSec: number): void {
+    const until = Date.now() + retryAfterSec * 1000;
+    if (this.paused && until <= this.pausedUntil) return;
+    this.logger?.warn(`Telegram answered 429: pausing every send of this bot for ${retryAfterSec} s`);
+    this.paused = true;
+    this.pausedUntil = until;
+    void this.bot.updateSettings({ reservoir: 0 });
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      this.paused = false;
+      void this.bot.updateSettings({ reservoir: null });
+    }, until - Date.now());
+  }
+
+  private chatLimiters(minTimeMs: number): Bottleneck.Group {
+    const group = new Bottleneck.Group({ maxConcurrent: 1, minTime: minTimeMs });
+    group.on('created', (limiter) => {
+      limiter.on('failed', (error, info) => this.retryDelayMs(error, info.args[0] as PartJob));
+      limiter.on('error', (error: Error) => this.logger?.warn(`Telegram chat limiter error: ${error.message}`));
+    });
+    return group;
+  }
+
+  private remember(key: string, delivery: Promise<void>): void {
+    this.recentKeys.set(key, delivery);
+    if (this.recentKeys.size > this.settings.dedupeCapacity) {
+      this.recentKeys.delete(this.recentKeys.keys().next().value as string);
+    }
+    // a failed delivery may be sent again under the same key
+    delivery.catch(() => {
+      if (this.recentKeys.get(key) === delivery) this.recentKeys.delete(key);
+    });
+  }
+}
+
+function isTelegramAnswer(error: unknown): boolean {
+  return typeof (error as { response?: { error_code?: unknown } })?.response?.error_code === 'number';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,166 @@
+// The platform layer seen from outside: keys, ownership, validation, limits, headers, cache, ops endpoints.
+import { ApiClient, uniqueName } from './support/api-client';
+import { postRaw } from './support/raw-http';
+import { RunningServer, startServer } from './support/server-process';
+
+describe('foundation', () => {
+  let server: RunningServer;
+  let anonymous: ApiClient;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer();
+    anonymous = new ApiClient(server.url);
+    admin = anonymous.as(server.adminKey);
+  });
+
+  afterAll(() => server?.dispose());
+
+  describe('users and API keys', () => {
+    it('registers a user whose key authenticates, shown once and stored hashed', async () => {
+      const alice = await anonymous.register(uniqueName('alice'));
+      expect(alice.apiKey).toMatch(/^tp_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+      const me = await alice.get('/api/v1/me');
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ id: alice.userId, role: 'user', telegramLinked: false });
+      const keys = await alice.get('/api/v1/me/api-keys');
+      expect(JSON.stringify(keys.body)).not.toContain(alice.apiKey!.split('_').pop());
+    });
+
+    it('answers 409 for a taken username and 400 for a malformed one', async () => {
+      const name = uniqueName('bob');
+      await anonymous.register(name);
+      const taken = await anonymous.post('/api/v1/auth/register', { username: name });
+      expect(taken.status).toBe(409);
+      expect(taken.body.message).toContain('username');
+      const bad = await anonymous.post('/api/v1/auth/register', { username: 'a b' });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(bad.body.message).toContain('username');
+    });
+
+    it('answers 401 without a key, with a wrong key and with a revoked key', async () => {
+      expect((await anonymous.get('/api/v1/me')).status).toBe(401);
+      expect((await anonymous.as('tp_0123456789abcdef_' + 'A'.repeat(43)).get('/api/v1/me')).status).toBe(401);
+      expect((await anonymous.as('not-a-key').get('/api/v1/me')).status).toBe(401);
+      const carol = await anonymous.register(uniqueName('carol'));
+      const second = await carol.post('/api/v1/me/api-keys', { label: 'laptop' });
+      expect(second.status).toBe(201);
+      const laptop = carol.as(second.body.apiKey);
+      expect((await laptop.get('/api/v1/me')).status).toBe(200);
+      expect((await carol.delete(`/api/v1/me/api-keys/${second.body.id}`)).status).toBe(204);
+      const revoked = await laptop.get('/api/v1/me');
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.message).toContain('revoked');
+    });
+
+    it('accepts the key in X-API-Key too', async () => {
+      const dan = await anonymous.register(uniqueName('dan'));
+      const answer = await anonymous.get('/api/v1/me', { 'x-api-key': dan.apiKey! });
+      expect(answer.status).toBe(200);
+    });
+
+    it("answers 404 for another user's key id, exactly like a missing id, and changes nothing", async () => {
+      const erin = await anonymous.register(uniqueName('erin'));
+      const frank = await anonymous.register(uniqueName('frank'));
+      const frankKey = (await frank.get('/api/v1/me/api-keys')).body.items[0].id;
+      const foreign = await erin.delete(`/api/v1/me/api-keys/${frankKey}`);
+      const missing = await erin.delete('/api/v1/me/api-keys/ffffffffffffffff');
+      expect(foreign.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect(foreign.body.message.replace(frankKey, 'X')).toBe(missing.body.message.replace('ffffffffffffffff', 'X'));
+      expect((await frank.get('/api/v1/me')).status).toBe(200);
+    });
+
+    it('keeps admin routes for admins: 403 for a user key', async () => {
+      const gina = await anonymous.register(uniqueName('gina'));
+      expect((await gina.get('/admin/api/profile')).status).toBe(403);
+      expect((await admin.get('/admin/api/profile')).status).toBe(200);
+    });
+  });
+
+  describe('the cross-cutting layer', () => {
+    it('rejects unknown body fields with 400 naming the field', async () => {
+      const answer = await anonymous.post('/api/v1/auth/register', { username: uniqueName('h'), isAdmin: true });
+      expect(answer.status).toBe(400);
+      expect(answer.body.message).toContain('isAdmin');
+    });
+
+    it('answers 413 for a 1.5 MiB body in the contract error shape', async () => {
+      const answer = await postRaw(`${server.url}/api/v1/auth/register`, JSON.stringify({ username: 'x'.repeat(1.5 * 1024 * 1024) }));
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.text)).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    });
+
+    it('puts X-Response-Time and X-Request-Id on every answer, errors included', async () => {
+      for (const answer of [await anonymous.get('/health/live'), await anonymous.get('/api/v1/me'), await anonymous.get('/api/v1/nowhere'), await admin.get('/api/v1/me')]) {
+        expect(answer.headers.get('x-response-time')).toMatch(/^\d+(\.\d+)?ms$/);
+        expect(answer.headers.get('x-request-id')).toBeTruthy();
+      }
+      const echoed = await anonymous.get('/health/live', { 'x-request-id': 'trace-123' });
+      expect(echoed.headers.get('x-request-id')).toBe('trace-123');
+    });
+
+    it('answers a cached GET from the cache the second time and fresh after a write', async () => {
+      const ivan = await anonymous.register(uniqueName('ivan'));
+      const first = await ivan.get('/api/v1/me/api-keys');
+      const second = await ivan.get('/api/v1/me/api-keys');
+      expect(first.headers.get('x-cache')).toBe('MISS');
+      expect(second.headers.get('x-cache')).toBe('HIT');
+      expect(second.body).toEqual(first.body);
+      const notModified = await ivan.get('/api/v1/me/api-keys', { 'if-none-match': second.headers.get('etag')! });
+      expect(notModified.status).toBe(304);
+      await ivan.post('/api/v1/me/api-keys', { label: 'phone' });
+      const third = await ivan.get('/api/v1/me/api-keys');
+      expect(third.headers.get('x-cache')).toBe('MISS');
+      expect(third.body.items).toHaveLength(2);
+    });
+
+    it("never serves one user's cached answer to another", async () => {
+      const judy = await anonymous.register(uniqueName('judy'));
+      const kim = await anonymous.register(uniqueName('kim'));
+      await judy.get('/api/v1/me');
+      const kimMe = await kim.get('/api/v1/me');
+      expect(kimMe.body.id).toBe(kim.userId);
+    });
+
+    it('compresses answers over 1 KiB for clients that accept gzip or br', async () => {
+      const response = await fetch(`${server.url}/docs-json`, { headers: { 'accept-encoding': 'br' } });
+      expect(response.headers.get('content-encoding')).toBe('br');
+      const small = await fetch(`${server.url}/health/live`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(small.headers.get('content-encoding')).toBeNull();
+    });
+  });
+
+  describe('operations', () => {
+    it('reports ready with the database up', async () => {
+      const ready = await anonymous.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.details.database.status).toBe('up');
+    });
+
+    it('serves Prometheus metrics with the HTTP histogram by route template', async () => {
+      await anonymous.get('/health/live');
+      const metrics = await anonymous.get('/metrics');
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toContain('tradepulse_http_request_duration_seconds_bucket');
+      expect(metrics.text).toMatch(/route="\/api\/v1\/me\/api-keys\/:id"|route="\/health\/live"/);
+      expect(metrics.text).toContain('tradepulse_profile_info{profile="balanced"} 1');
+    });
+
+    it('serves the JSON metrics summary to admins', async () => {
+      const summary = await admin.get('/api/metrics');
+      expect(summary.status).toBe(200);
+      expect(summary.body.system).toEqual(expect.objectContaining({ memoryMb: expect.any(Number), eventLoopLagMs: expect.any(Number) }));
+      expect(summary.body.routes['GET /health/live']).toEqual(expect.objectContaining({ count: expect.any(Number), p95Ms: expect.any(Number) }));
+    });
+
+    it('publishes a valid OpenAPI document that lists the contract routes', async () => {
+      const SwaggerParser = require('@apidevtools/swagger-parser');
+      const doc = (await anonymous.get('/docs-json')).body;
+      await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/register', '/api/v1/me', '/api/v1/me/api-keys', '/health/ready', '/admin/api/profile']));
+      expect((await anonymous.get('/docs')).status).toBe(200);
+    });
+  });
+});
