@@ -2,7 +2,9 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule, ProfileService } from '@tradepulse/config';
-import { MonitoringModule, profileMigrations } from '@tradepulse/monitoring';
+import { AlertsModule } from '@tradepulse/alerts';
+import { MarketDataModule } from '@tradepulse/market-data';
+import { MonitoringModule } from '@tradepulse/monitoring';
 import { DatabaseConnection, PlatformModule, RouteStats } from '@tradepulse/platform';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -33,8 +35,10 @@ export class AppModule {
           },
         }),
         ScheduleModule.forRoot(),
-        PlatformModule.forRoot({ database: options.database, migrations: [...profileMigrations], routeStats: options.routeStats }),
+        PlatformModule.forRoot({ database: options.database, routeStats: options.routeStats }),
         MonitoringModule,
+        MarketDataModule,
+        AlertsModule,
       ],
     };
   }

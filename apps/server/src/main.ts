@@ -5,13 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, ProfileName, ProfileService } from '@tradepulse/config';
 import { readStoredProfile } from '@tradepulse/monitoring';
-import { RouteStats } from '@tradepulse/platform';
+import { RouteStats, runMigrations } from '@tradepulse/platform';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { bootstrapDatabase } from './bootstrap-database';
 import { setUpHttp } from './http-setup';
+import { ALL_MIGRATIONS } from './migrations';
 
 const SHUTDOWN_DEADLINE_MS = 9_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   new ProfileService(config.explicitProfile ?? 'balanced', config.overrides);
 
   const { connection, embedded } = await bootstrapDatabase(config);
+  const applied = await runMigrations(connection.url, ALL_MIGRATIONS);
+  if (applied.length) new NestLogger('Database').log(`applied migrations: ${applied.join(', ')}`);
   const profileName = await chooseProfile(config, connection.url);
   const profiles = new ProfileService(profileName, config.overrides);
   const routeStats = new RouteStats();

@@ -1,3 +1,7 @@
+/** Domain event name → payload; plugins extend it by module augmentation of '@tradepulse/platform'. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface DomainEvents {}
+
 export * from './auth/api-key.guard';
 export * from './auth/api-key.service';
 export * from './auth/auth-user';
@@ -6,6 +10,9 @@ export * from './cache/app-cache';
 export * from './cache/cache.decorators';
 export * from './database/database-connection';
 export * from './database/embedded-database';
+export * from './database/run-migrations';
+export * from './outbox/migrations';
+export * from './users/migrations';
 export * from './errors';
 export * from './events/event-bus';
 export * from './health/health-registry';
@@ -18,3 +25,6 @@ export * from './queue/job-queue';
 export * from './queue/job-queue.factory';
 export * from './users/user.entity';
 export * from './users/users.service';
+export * from './outbox/outbox-message';
+export * from './outbox/outbox.writer';
+export * from './ownership/owned.repository';

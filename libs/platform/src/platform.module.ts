@@ -1,5 +1,4 @@
 // What every plugin stands on: database, cache, queues, event bus, auth, validation, errors, throttling.
-import { MigrationObject } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
@@ -9,6 +8,7 @@ import { CacheModule } from './cache/cache.module';
 import { HttpCacheInterceptor } from './cache/http-cache.interceptor';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
+import { OutboxWriter } from './outbox/outbox.writer';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createValidationPipe } from './errors/validation';
 import { EventBus } from './events/event-bus';
@@ -21,14 +21,11 @@ import { AdminBootstrap } from './users/admin-bootstrap';
 import { ApiKey } from './users/api-key.entity';
 import { AuthController } from './users/auth.controller';
 import { MeController } from './users/me.controller';
-import { userMigrations } from './users/migrations';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
 export interface PlatformOptions {
   database: DatabaseConnection;
-  /** every plugin's migrations, in the order they must run */
-  migrations: MigrationObject[];
   routeStats: RouteStats;
 }
 
@@ -39,7 +36,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        DatabaseModule.forRoot(options.database, [...userMigrations, ...options.migrations]),
+        DatabaseModule.forRoot(options.database),
         MikroOrmModule.forFeature([User, ApiKey]),
         CacheModule,
         ThrottlingModule,
@@ -48,6 +45,7 @@ export class PlatformModule {
       providers: [
         { provide: RouteStats, useValue: options.routeStats },
         EventBus,
+        OutboxWriter,
         HealthRegistry,
         JobQueueFactory,
         ApiKeyService,
@@ -59,7 +57,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useExisting: HttpCacheInterceptor },
       ],
-      exports: [RouteStats, EventBus, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
+      exports: [RouteStats, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
     };
   }
 }

@@ -1,9 +1,8 @@
-// A typed in-process bus for domain events. Plugins declare their events by augmenting DomainEvents:
-//   declare module '@tradepulse/platform' { interface DomainEvents { 'alert.triggered': AlertTriggered } }
+// A typed in-process bus for domain events. Plugins declare their events by augmenting DomainEvents
+// (see libs/platform/src/domain-events.ts).
 import { Injectable, Logger } from '@nestjs/common';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface DomainEvents {}
+import type { DomainEvents } from '../domain-events';
 
 type Listener<T> = (payload: T) => void | Promise<void>;
 

@@ -1,0 +1,142 @@
+// Wires the pure TriggerIndex to I/O: loads active alerts at start, evaluates every tick batch, commits
+// firings through AlertFiringWriter (serially, retried), and publishes AlertTriggered.
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { MarketDataService, Tick } from '@tradepulse/market-data';
+import { AppCache, counter, EventBus, histogram } from '@tradepulse/platform';
+import PQueue from 'p-queue';
+import pRetry from 'p-retry';
+import { Alert } from './alert.entity';
+import { AlertFiringWriter, CommittedFiring, Firing } from './alert-firing.writer';
+import { toIndexedAlert } from './alert-view';
+import { AlertsRepository } from './alerts.repository';
+import { TriggerIndex } from './engine';
+
+declare module '@tradepulse/platform' {
+  interface DomainEvents {
+    'alert.triggered': CommittedFiring;
+  }
+}
+
+const evaluationsTotal = counter({ name: 'tradepulse_alert_evaluations_total', help: 'Ticks evaluated against the alert index' });
+const triggersTotal = counter({ name: 'tradepulse_alert_triggers_total', help: 'Alert firings committed' });
+const evaluationSeconds = histogram({ name: 'tradepulse_alert_evaluation_seconds', help: 'Time to evaluate one tick batch', buckets: [0.00001, 0.0001, 0.001, 0.01, 0.1] });
+const commitSeconds = histogram({ name: 'tradepulse_alert_commit_seconds', help: 'Time to commit the firings of one tick batch', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1] });
+
+@Injectable()
+export class AlertEngine implements OnModuleInit {
+  private readonly logger = new Logger('AlertEngine');
+  private index = new TriggerIndex();
+  /** symbols whose last price came from before this process: their first tick may fire "late" alerts */
+  private readonly catchingUp = new Set<string>();
+  private readonly commits = new PQueue({ concurrency: 1 });
+  private evaluationsThisSecond = 0;
+  private evaluationsPerSec = 0;
+  private secondStartedAt = Date.now();
+
+  constructor(
+    private readonly repository: AlertsRepository,
+    private readonly writer: AlertFiringWriter,
+    private readonly market: MarketDataService,
+    private readonly bus: EventBus,
+    private readonly cache: AppCache,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.rebuild();
+    this.bus.on('market.ticks', ({ ticks }) => this.onTicks(ticks));
+  }
+
+  track(alert: Alert): void {
+    if (alert.status === 'active') this.index.add(toIndexedAlert(alert));
+    else this.index.remove(alert.id);
+  }
+
+  untrack(alertId: string): void {
+    this.index.remove(alertId);
+  }
+
+  /** Loads the index from the database, the source of truth. */
+  async rebuild(): Promise<void> {
+    const index = new TriggerIndex();
+    const persisted = await this.market.persistedPrices();
+    this.catchingUp.clear();
+    for (const [symbol, price] of persisted) {
+      const live = this.index.lastPrice(symbol);
+      index.seedLastPrice(symbol, live ?? price);
+      if (live === undefined) this.catchingUp.add(symbol);
+    }
+    for await (const page of this.repository.activeAlerts()) for (const alert of page) index.add(toIndexedAlert(alert));
+    this.index = index;
+    this.logger.log(`trigger index holds ${index.size} active alerts over ${index.symbols().length} symbols`);
+  }
+
+  onTicks(ticks: Tick[]): void {
+    const started = process.hrtime.bigint();
+    const firings: Firing[] = [];
+    const seen = new Set<string>();
+    for (const tick of ticks) {
+      const late = this.catchingUp.delete(tick.symbol);
+      for (const fired of this.index.evaluate(tick.symbol, tick.price, tick.ts)) {
+        // one firing per alert per batch; a later tick of the same batch would be a newer firing of every_time
+        if (seen.has(fired.id)) continue;
+        seen.add(fired.id);
+        firings.push({ alertId: fired.id, price: fired.price, atMs: fired.atMs, late });
+      }
+    }
+    this.countEvaluations(ticks.length);
+    evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    if (firings.length) void this.commits.add(() => this.commit(firings));
+  }
+
+  systemStats(): { activeAlerts: number; symbols: number; evaluationsPerSec: number } {
+    return { activeAlerts: this.index.size, symbols: this.index.symbols().length, evaluationsPerSec: this.evaluationsPerSec };
+  }
+
+  /** Waits until every firing evaluated so far is committed (shutdown, tests). */
+  async drain(): Promise<void> {
+    await this.commits.onIdle();
+  }
+
+  @Interval('alert-expiry', 5000)
+  async expire(): Promise<void> {
+    try {
+      for (const id of await this.repository.expireDue()) this.index.remove(id);
+    } catch (error) {
+      this.logger.warn(`expiry pass failed, will retry: ${(error as Error).message}`);
+    }
+  }
+
+  private async commit(firings: Firing[]): Promise<void> {
+    const end = commitSeconds.startTimer();
+    try {
+      const committed = await pRetry(() => this.writer.commit(firings), {
+        retries: 8,
+        minTimeout: 200,
+        maxTimeout: 5000,
+        onFailedAttempt: (error) => this.logger.warn(`committing ${firings.length} firings failed (attempt ${error.attemptNumber}): ${error.message}`),
+      });
+      triggersTotal.inc(committed.length);
+      const users = new Set(committed.map((c) => c.userId));
+      await Promise.all([...users].map((userId) => this.cache.invalidateTag(`${userId}:alerts`)));
+      for (const firing of committed) this.bus.emit('alert.triggered', firing);
+    } catch (error) {
+      // the database is the truth: reload from it so nothing that did not commit stays out of the index
+      this.logger.error(`could not commit ${firings.length} alert firings: ${(error as Error).message}; rebuilding the index from the database`);
+      await this.rebuild().catch((e: Error) => this.logger.error(`index rebuild failed: ${e.message}`));
+    } finally {
+      end();
+    }
+  }
+
+  private countEvaluations(count: number): void {
+    evaluationsTotal.inc(count);
+    const now = Date.now();
+    if (now - this.secondStartedAt >= 1000) {
+      this.evaluationsPerSec = Math.round((this.evaluationsThisSecond * 1000) / (now - this.secondStartedAt));
+      this.evaluationsThisSecond = 0;
+      this.secondStartedAt = now;
+    }
+    this.evaluationsThisSecond += count;
+  }
+}

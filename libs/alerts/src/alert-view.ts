@@ -1,0 +1,42 @@
+import Decimal from 'decimal.js';
+import { Alert } from './alert.entity';
+import type { AlertView } from './dto/alert.dto';
+import type { IndexedAlert } from './engine';
+
+/** Decimal strings without the column's trailing zeros: "65000", not "65000.000000000000000000". */
+export function decimalText(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : new Decimal(value).toString();
+}
+
+export function toAlertView(alert: Alert): AlertView {
+  return {
+    id: alert.id,
+    symbol: alert.symbol,
+    condition: alert.condition,
+    price: decimalText(alert.price),
+    percent: decimalText(alert.percent),
+    windowSec: alert.windowSec ?? null,
+    frequency: alert.frequency,
+    cooldownSec: alert.cooldownSec,
+    status: alert.status,
+    note: alert.note ?? null,
+    expiresAt: alert.expiresAt ?? null,
+    lastTriggeredAt: alert.lastTriggeredAt ?? null,
+    triggerCount: alert.triggerCount,
+    createdAt: alert.createdAt,
+  };
+}
+
+export function toIndexedAlert(alert: Alert): IndexedAlert {
+  return {
+    id: alert.id,
+    symbol: alert.symbol,
+    condition: alert.condition,
+    price: alert.price ? Number(alert.price) : undefined,
+    percent: alert.percent ? Number(alert.percent) : undefined,
+    windowSec: alert.windowSec ?? undefined,
+    frequency: alert.frequency,
+    cooldownMs: alert.cooldownSec * 1000,
+    lastFiredAtMs: alert.lastTriggeredAt ? alert.lastTriggeredAt.getTime() : undefined,
+  };
+}

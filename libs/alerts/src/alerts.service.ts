@@ -1,0 +1,125 @@
+// Alert use cases for REST and Telegram. Every change is mirrored into the engine's trigger index.
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ProfileService } from '@tradepulse/config';
+import { MarketDataService } from '@tradepulse/market-data';
+import { AppCache, invalid, limitExceeded, notFound, Page, User } from '@tradepulse/platform';
+import { Alert } from './alert.entity';
+import { AlertEngine } from './alert-engine';
+import { decimalText, toAlertView } from './alert-view';
+import { AlertsRepository, AlertCounts } from './alerts.repository';
+import { AlertTriggerView, AlertView, CreateAlertDto, ListAlertsQueryDto, PRICE_CONDITIONS, UpdateAlertDto } from './dto/alert.dto';
+
+export interface AlertStats extends AlertCounts {
+  system?: { activeAlerts: number; symbols: number; lastTickLagMs: number; evaluationsPerSec: number };
+}
+
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly alerts: AlertsRepository,
+    private readonly engine: AlertEngine,
+    private readonly market: MarketDataService,
+    private readonly profiles: ProfileService,
+    private readonly cache: AppCache,
+  ) {}
+
+  async create(userId: string, dto: CreateAlertDto): Promise<AlertView> {
+    this.checkShape(dto);
+    const { maxPerUser, defaultCooldownSec } = this.profiles.section('alerts');
+    const alert = await this.em.transactional(async (tx) => {
+      // serialises concurrent creates of one user so the limit cannot be overshot
+      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [userId], 'all', tx.getTransactionContext());
+      const active = await this.alerts.countOwned(userId, { status: 'active' }, tx);
+      if (active >= maxPerUser) throw limitExceeded(`alerts: at most ${maxPerUser} active alerts per user in this profile; you have ${active}`);
+      const created = tx.create(Alert, {
+        user: tx.getReference(User, userId),
+        symbol: dto.symbol,
+        condition: dto.condition,
+        price: dto.price !== undefined ? String(dto.price) : null,
+        percent: dto.percent !== undefined ? String(dto.percent) : null,
+        windowSec: dto.windowSec ?? null,
+        frequency: dto.frequency ?? 'once',
+        cooldownSec: dto.cooldownSec ?? defaultCooldownSec,
+        note: dto.note ?? null,
+        expiresAt: dto.expiresAt ?? null,
+        status: 'active',
+        triggerCount: 0,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+      tx.persist(created);
+      return created;
+    });
+    this.engine.track(alert);
+    return toAlertView(alert);
+  }
+
+  async list(userId: string, query: ListAlertsQueryDto): Promise<Page<AlertView>> {
+    const where: Record<string, unknown> = {};
+    if (query.status) where.status = query.status;
+    if (query.symbol) where.symbol = query.symbol;
+    const page = await this.alerts.pageOwned(userId, where, query, { createdAt: 'desc', id: 'desc' });
+    return { ...page, items: page.items.map(toAlertView) };
+  }
+
+  async get(userId: string, id: string): Promise<AlertView> {
+    return toAlertView(await this.require(userId, id));
+  }
+
+  async update(userId: string, id: string, dto: UpdateAlertDto): Promise<AlertView> {
+    const em = this.em.fork();
+    const alert = await this.alerts.findOwned(userId, id, em);
+    if (!alert) throw notFound(`alert ${id}`);
+    if (dto.price !== undefined) {
+      if (!PRICE_CONDITIONS.includes(alert.condition)) throw invalid(`price: a ${alert.condition} alert has no price; change percent by creating a new alert`);
+      alert.price = String(dto.price);
+    }
+    if (dto.note !== undefined) alert.note = dto.note;
+    if (dto.frequency !== undefined) alert.frequency = dto.frequency;
+    if (dto.expiresAt !== undefined) alert.expiresAt = dto.expiresAt;
+    await em.flush();
+    if (alert.status === 'active') this.engine.track(alert);
+    return toAlertView(alert);
+  }
+
+  async cancel(userId: string, id: string): Promise<void> {
+    const alert = await this.require(userId, id);
+    // a conditional update: if it fired or expired meanwhile, it stays as it is and is no longer active either way
+    if (alert.status === 'active') await this.alerts.setStatus(userId, id, 'active', 'cancelled');
+    this.engine.untrack(id);
+  }
+
+  async triggers(userId: string, id: string): Promise<{ items: AlertTriggerView[] }> {
+    await this.require(userId, id);
+    const rows = await this.alerts.triggers(userId, id);
+    return { items: rows.map((r) => ({ id: r.id, price: decimalText(r.price)!, triggeredAt: new Date(r.triggered_at), late: r.late })) };
+  }
+
+  async stats(userId: string, isAdmin: boolean): Promise<AlertStats> {
+    const ttlMs = this.profiles.section('alerts').statsCacheTtlSec * 1000;
+    const version = await this.cache.tagVersion(`${userId}:alerts`);
+    const counts = await this.cache.wrap(`alert-stats:${userId}:${version}`, ttlMs, () => this.alerts.counts(userId));
+    if (!isAdmin) return counts;
+    return { ...counts, system: { ...this.engine.systemStats(), lastTickLagMs: this.market.lastTickLag } };
+  }
+
+  private async require(userId: string, id: string): Promise<Alert> {
+    const alert = await this.alerts.findOwned(userId, id);
+    if (!alert) throw notFound(`alert ${id}`);
+    return alert;
+  }
+
+  private checkShape(dto: CreateAlertDto): void {
+    if (!this.market.prices.has(dto.symbol)) throw invalid(`symbol: unknown symbol "${dto.symbol}"; known: ${this.market.prices.symbols.join(', ')}`);
+    if (PRICE_CONDITIONS.includes(dto.condition)) {
+      if (dto.price === undefined) throw invalid(`price: required for condition ${dto.condition}`);
+      if (dto.percent !== undefined || dto.windowSec !== undefined) throw invalid(`percent: not used by condition ${dto.condition}`);
+    } else {
+      if (dto.percent === undefined) throw invalid(`percent: required for condition ${dto.condition}`);
+      if (dto.windowSec === undefined) throw invalid(`windowSec: required for condition ${dto.condition}`);
+      if (dto.price !== undefined) throw invalid(`price: not used by condition ${dto.condition}`);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, MinDate } from 'class-validator';
+import { PageQueryDto } from '@tradepulse/platform';
+import type { AlertCondition, AlertFrequency } from '../engine';
+
+export const ALERT_CONDITIONS: AlertCondition[] = ['above', 'below', 'crosses_up', 'crosses_down', 'crosses', 'pct_up', 'pct_down'];
+export const PRICE_CONDITIONS: AlertCondition[] = ['above', 'below', 'crosses_up', 'crosses_down', 'crosses'];
+const FREQUENCIES: AlertFrequency[] = ['once', 'every_time'];
+const STATUSES = ['active', 'triggered', 'expired', 'cancelled'];
+const finite = { allowNaN: false, allowInfinity: false };
+const MAX_WINDOW_SEC = 7 * 24 * 3600;
+
+export class CreateAlertDto {
+  @ApiProperty({ example: 'BTC/USDT' })
+  @IsString()
+  symbol!: string;
+
+  @ApiProperty({ enum: ALERT_CONDITIONS })
+  @IsIn(ALERT_CONDITIONS, { message: `condition: must be one of ${ALERT_CONDITIONS.join(', ')}` })
+  condition!: AlertCondition;
+
+  @ApiPropertyOptional({ example: 70000, description: 'needed by above, below and crosses*; JSON number > 0' })
+  @IsOptional()
+  @IsNumber(finite, { message: 'price: must be a finite number' })
+  @IsPositive({ message: 'price: must be > 0' })
+  price?: number;
+
+  @ApiPropertyOptional({ example: 5, description: 'needed by pct_up/pct_down; 0 < percent <= 1000' })
+  @IsOptional()
+  @IsNumber(finite, { message: 'percent: must be a finite number' })
+  @IsPositive({ message: 'percent: must be > 0' })
+  @Max(1000, { message: 'percent: must be <= 1000' })
+  percent?: number;
+
+  @ApiPropertyOptional({ example: 3600, description: 'needed by pct_up/pct_down' })
+  @IsOptional()
+  @IsInt({ message: 'windowSec: must be an integer' })
+  @Min(1, { message: 'windowSec: must be >= 1' })
+  @Max(MAX_WINDOW_SEC, { message: `windowSec: must be <= ${MAX_WINDOW_SEC}` })
+  windowSec?: number;
+
+  @ApiPropertyOptional({ enum: FREQUENCIES, default: 'once' })
+  @IsOptional()
+  @IsIn(FREQUENCIES, { message: 'frequency: must be once or every_time' })
+  frequency?: AlertFrequency;
+
+  @ApiPropertyOptional({ description: 'every_time: seconds between firings; default from the profile' })
+  @IsOptional()
+  @IsInt({ message: 'cooldownSec: must be an integer' })
+  @Min(0, { message: 'cooldownSec: must be >= 0' })
+  cooldownSec?: number;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'expiresAt: must be an ISO date-time' })
+  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
+  expiresAt?: Date;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class UpdateAlertDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite, { message: 'price: must be a finite number' })
+  @IsPositive({ message: 'price: must be > 0' })
+  price?: number;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+
+  @ApiPropertyOptional({ enum: FREQUENCIES })
+  @IsOptional()
+  @IsIn(FREQUENCIES, { message: 'frequency: must be once or every_time' })
+  frequency?: AlertFrequency;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'expiresAt: must be an ISO date-time' })
+  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
+  expiresAt?: Date;
+}
+
+export class ListAlertsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status: must be one of ${STATUSES.join(', ')}` })
+  status?: 'active' | 'triggered' | 'expired' | 'cancelled';
+
+  @ApiPropertyOptional({ example: 'BTC/USDT' })
+  @IsOptional()
+  @IsString()
+  symbol?: string;
+}
+
+export class AlertView {
+  @ApiProperty() id!: string;
+  @ApiProperty() symbol!: string;
+  @ApiProperty({ enum: ALERT_CONDITIONS }) condition!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'exact decimal string' }) price!: string | null;
+  @ApiProperty({ nullable: true, type: String }) percent!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) windowSec!: number | null;
+  @ApiProperty({ enum: FREQUENCIES }) frequency!: string;
+  @ApiProperty() cooldownSec!: number;
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ nullable: true, type: Date }) expiresAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) lastTriggeredAt!: Date | null;
+  @ApiProperty() triggerCount!: number;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class AlertTriggerView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'tick price, exact decimal string' }) price!: string;
+  @ApiProperty() triggeredAt!: Date;
+  @ApiProperty({ description: 'fired by the first tick after a restart: the crossing happened while the server was down' }) late!: boolean;
+}

@@ -1,0 +1,6 @@
+export * from './candle-book';
+export * from './market-data.module';
+export * from './market-data.service';
+export * from './migrations';
+export * from './price-book';
+export * from './tick';

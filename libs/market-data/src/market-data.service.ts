@@ -1,0 +1,133 @@
+// The tick pipeline's entrance: every feed tick and every admin tick goes through ingest().
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AppConfig, ProfileService } from '@tradepulse/config';
+import { counter, EventBus, gauge, HealthRegistry, invalid } from '@tradepulse/platform';
+import { CandleBook } from './candle-book';
+import { MARKET_FEED } from './feeds/market-feed';
+import type { MarketFeed } from './feeds/market-feed';
+import { PriceBook } from './price-book';
+import { Tick } from './tick';
+
+const ticksTotal = counter({ name: 'tradepulse_market_ticks_total', help: 'Ticks accepted', labelNames: ['source'] });
+const tickLag = gauge({ name: 'tradepulse_market_last_tick_lag_ms', help: 'Age of the newest tick when it was accepted' });
+
+const PERSIST_INTERVAL_MS = 1000;
+
+@Injectable()
+export class MarketDataService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('MarketData');
+  readonly prices: PriceBook;
+  readonly candles = new CandleBook();
+  /** last prices found in the database at start: what the market looked like before this process */
+  private persistedAtStart?: Promise<Map<string, number>>;
+  private readonly dirty = new Set<string>();
+  private persistTimer?: NodeJS.Timeout;
+  private lastTickLagMs = 0;
+
+  constructor(
+    config: AppConfig,
+    @Inject(MARKET_FEED) private readonly feed: MarketFeed,
+    private readonly em: EntityManager,
+    private readonly bus: EventBus,
+    private readonly profiles: ProfileService,
+    private readonly health: HealthRegistry,
+  ) {
+    this.prices = new PriceBook(config.env.MARKET_SYMBOLS);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.persistedPrices();
+    this.health.register({ name: 'marketFeed', critical: this.feed.automatic, check: async () => this.feedHealth() });
+    this.persistTimer = setInterval(() => void this.persist(), PERSIST_INTERVAL_MS);
+    this.persistTimer.unref();
+  }
+
+  /** Starts the configured feed; called by the worker role once every listener is subscribed. */
+  startFeed(): void {
+    const lastPrices = new Map(this.prices.all().map((e) => [e.symbol, e.price]));
+    this.feed.start((ticks) => {
+      try {
+        this.ingest(ticks, this.feed.name);
+      } catch (error) {
+        this.logger.error(`feed ${this.feed.name} sent a bad batch: ${(error as Error).message}`);
+      }
+    }, lastPrices);
+    this.profiles.onChange('market', (next) => this.feed.setIntervalMs?.(next.tickIntervalMs));
+  }
+
+  /** Validates and publishes a batch of ticks. Throws (changing nothing) if any tick is bad. */
+  ingest(ticks: Tick[], source: string): Tick[] {
+    for (const [i, tick] of ticks.entries()) {
+      if (!this.prices.has(tick.symbol)) throw invalid(`ticks[${i}].symbol: unknown symbol "${tick.symbol}"; known: ${this.prices.symbols.join(', ')}`);
+      if (!Number.isFinite(tick.price) || tick.price <= 0) throw invalid(`ticks[${i}].price: must be a finite number > 0`);
+    }
+    const now = Date.now();
+    for (const tick of ticks) {
+      this.prices.set(tick.symbol, tick.price, tick.ts);
+      this.candles.add(tick.symbol, tick.price, tick.ts);
+      this.dirty.add(tick.symbol);
+    }
+    this.lastTickLagMs = Math.max(0, now - ticks[ticks.length - 1].ts);
+    tickLag.set(this.lastTickLagMs);
+    ticksTotal.inc({ source }, ticks.length);
+    this.bus.emit('market.ticks', { ticks, source });
+    return ticks;
+  }
+
+  /** Last prices found in the database at start: where the market was before this process (loaded once). */
+  persistedPrices(): Promise<Map<string, number>> {
+    this.persistedAtStart ??= this.loadPersistedPrices();
+    return this.persistedAtStart;
+  }
+
+  private async loadPersistedPrices(): Promise<Map<string, number>> {
+    const rows = await this.em.getConnection().execute<{ symbol: string; price: string; updated_at: Date }[]>('select symbol, price::text as price, updated_at from market_prices');
+    const prices = new Map<string, number>();
+    for (const row of rows) {
+      if (!this.prices.has(row.symbol)) continue;
+      prices.set(row.symbol, Number(row.price));
+      this.prices.set(row.symbol, Number(row.price), new Date(row.updated_at).getTime());
+    }
+    return prices;
+  }
+
+  get lastTickLag(): number {
+    return this.lastTickLagMs;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.feed.stop();
+    clearInterval(this.persistTimer);
+    await this.persist();
+  }
+
+  /** One multi-row upsert per second for every symbol that moved. */
+  private async persist(): Promise<void> {
+    if (!this.dirty.size) return;
+    const entries = [...this.dirty].map((s) => this.prices.get(s)!).filter(Boolean);
+    this.dirty.clear();
+    const values: unknown[] = [];
+    const rows = entries.map((e) => {
+      values.push(e.symbol, e.price, new Date(e.updatedAt));
+      return '(?, ?, ?)';
+    });
+    try {
+      await this.em.getConnection().execute(
+        `insert into market_prices (symbol, price, updated_at) values ${rows.join(', ')}
+         on conflict (symbol) do update set price = excluded.price, updated_at = excluded.updated_at where market_prices.updated_at <= excluded.updated_at`,
+        values,
+      );
+    } catch (error) {
+      for (const e of entries) this.dirty.add(e.symbol);
+      this.logger.warn(`could not persist last prices (will retry): ${(error as Error).message}`);
+    }
+  }
+
+  private feedHealth() {
+    const maxAgeMs = this.profiles.section('market').staleAfterSec * 1000;
+    const stale = this.prices.stale(Date.now(), maxAgeMs);
+    // a manual feed is silent by design: it is healthy, its silent symbols are only listed
+    return { up: !this.feed.automatic || stale.length === 0, feed: this.feed.name, staleSymbols: stale };
+  }
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { invalid, Roles } from '@tradepulse/platform';
+import { Candle } from './candle-book';
+import { CandlesQueryDto, InjectTicksDto, PricesQueryDto, PriceView } from './dto/market.dto';
+import { MarketDataService } from './market-data.service';
+import { PriceEntry } from './price-book';
+
+@ApiTags('market')
+@ApiBearerAuth()
+@Controller()
+export class MarketController {
+  constructor(private readonly market: MarketDataService) {}
+
+  @Get('market/symbols')
+  symbols(): { items: Array<PriceView | { symbol: string; price: null; updatedAt: null }> } {
+    return { items: this.market.prices.symbols.map((s) => { const e = this.market.prices.get(s); return e ? view(e) : { symbol: s, price: null, updatedAt: null }; }) };
+  }
+
+  @Get('market/prices')
+  prices(@Query() query: PricesQueryDto): { items: PriceView[] } {
+    const wanted = query.symbols ? query.symbols.split(',').map((s) => s.trim()).filter(Boolean) : [...this.market.prices.symbols];
+    for (const symbol of wanted) if (!this.market.prices.has(symbol)) throw invalid(`symbols: unknown symbol "${symbol}"`);
+    return { items: wanted.map((s) => this.market.prices.get(s)).filter((e): e is PriceEntry => Boolean(e)).map(view) };
+  }
+
+  @Get('market/candles')
+  candles(@Query() query: CandlesQueryDto): { symbol: string; interval: string; items: Candle[] } {
+    if (!this.market.prices.has(query.symbol)) throw invalid(`symbol: unknown symbol "${query.symbol}"`);
+    return { symbol: query.symbol, interval: query.interval, items: this.market.candles.get(query.symbol, query.interval, query.limit) };
+  }
+
+  @Post('admin/market/ticks')
+  @Roles('admin')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'the ticks entered the pipeline (alerts, orders, signals react to them)' })
+  inject(@Body() body: InjectTicksDto): { accepted: number } {
+    const now = Date.now();
+    const ticks = this.market.ingest(body.ticks.map((t) => ({ symbol: t.symbol, price: t.price, ts: t.ts ?? now })), 'admin');
+    return { accepted: ticks.length };
+  }
+}
+
+function view(entry: PriceEntry): PriceView {
+  return { symbol: entry.symbol, price: entry.price, updatedAt: new Date(entry.updatedAt).toISOString() };
+}
