@@ -6,6 +6,7 @@ import { AlertsModule } from '@tradepulse/alerts';
 import { MarketDataModule } from '@tradepulse/market-data';
 import { MonitoringModule } from '@tradepulse/monitoring';
 import { DatabaseConnection, PlatformModule, RouteStats } from '@tradepulse/platform';
+import { TelegramModule } from '@tradepulse/telegram';
 import { LoggerModule } from 'nestjs-pino';
 
 export interface AppModuleOptions {
@@ -37,6 +38,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         PlatformModule.forRoot({ database: options.database, routeStats: options.routeStats }),
         MonitoringModule,
+        TelegramModule.forRoot(config),
         MarketDataModule,
         AlertsModule,
       ],

@@ -6,12 +6,13 @@ import { AlertFiringWriter } from './alert-firing.writer';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { AlertCommands } from './alerts.telegram';
 
 /** Price alerts: REST, the trigger-index engine and its firing writer. */
 @Module({
   imports: [MikroOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
-  providers: [AlertsRepository, AlertsService, AlertEngine, AlertFiringWriter],
+  providers: [AlertsRepository, AlertsService, AlertEngine, AlertFiringWriter, AlertCommands],
   exports: [AlertsService, AlertEngine],
 })
 export class AlertsModule {}

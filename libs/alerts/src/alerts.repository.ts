@@ -25,6 +25,13 @@ export class AlertsRepository extends OwnedRepository<Alert> {
     super(em, Alert);
   }
 
+  /** The user's alerts whose id starts with `prefix` (the short ids the bot shows). */
+  async idsByPrefix(ownerId: string, prefix: string): Promise<string[]> {
+    if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return [];
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(`select id from alerts where user_id = ? and id::text like ? limit 2`, [ownerId, `${prefix.toLowerCase()}%`]);
+    return rows.map((r) => r.id);
+  }
+
   triggers(ownerId: string, alertId: string, limit = 500): Promise<AlertTriggerRow[]> {
     return this.em
       .getConnection()

@@ -105,6 +105,14 @@ export class AlertsService {
     return { ...counts, system: { ...this.engine.systemStats(), lastTickLagMs: this.market.lastTickLag } };
   }
 
+  /** Full id or a unique prefix of one of the user's alerts. */
+  async resolveId(userId: string, idOrPrefix: string): Promise<string> {
+    const ids = await this.alerts.idsByPrefix(userId, idOrPrefix);
+    if (ids.length === 0) throw notFound(`alert ${idOrPrefix}`);
+    if (ids.length > 1) throw invalid(`id: "${idOrPrefix}" matches several alerts; send more characters`);
+    return ids[0];
+  }
+
   private async require(userId: string, id: string): Promise<Alert> {
     const alert = await this.alerts.findOwned(userId, id);
     if (!alert) throw notFound(`alert ${id}`);

@@ -3,6 +3,7 @@ import { AppConfig, ProfileService } from '@tradepulse/config';
 import { MARKET_FEED, ManualFeed, MarketFeed } from './feeds/market-feed';
 import { SimulatedFeed } from './feeds/simulated-feed';
 import { MarketController } from './market.controller';
+import { MarketCommands } from './market.telegram';
 import { MarketDataService } from './market-data.service';
 
 function createFeed(config: AppConfig, profiles: ProfileService): MarketFeed {
@@ -21,7 +22,7 @@ function createFeed(config: AppConfig, profiles: ProfileService): MarketFeed {
 @Global()
 @Module({
   controllers: [MarketController],
-  providers: [{ provide: MARKET_FEED, inject: [AppConfig, ProfileService], useFactory: createFeed }, MarketDataService],
+  providers: [{ provide: MARKET_FEED, inject: [AppConfig, ProfileService], useFactory: createFeed }, MarketDataService, MarketCommands],
   exports: [MarketDataService],
 })
 export class MarketDataModule implements OnApplicationBootstrap {

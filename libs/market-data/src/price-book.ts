@@ -12,6 +12,17 @@ export class PriceBook {
 
   constructor(readonly symbols: readonly string[]) {}
 
+  /** "btc", "BTCUSDT", "btc-usdt" and "BTC/USDT" all name BTC/USDT; undefined when no known symbol matches. */
+  resolve(input: string): string | undefined {
+    const upper = input.trim().toUpperCase().replace(/[-_]/g, '/');
+    if (this.symbols.includes(upper)) return upper;
+    if (!upper.includes('/')) {
+      const quoted = this.symbols.find((s) => s.replace('/', '') === upper);
+      return quoted ?? this.symbols.find((s) => s.startsWith(`${upper}/`));
+    }
+    return undefined;
+  }
+
   has(symbol: string): boolean {
     return this.symbols.includes(symbol);
   }

@@ -1,7 +1,8 @@
 import { Telegram } from 'telegraf';
 import { FakeBotApi } from '../../../test/fakes/telegram/fake-bot-api';
 import type { RecordedCall } from '../../../test/fakes/telegram/types';
-import { TelegramSender, TelegramSenderStoppedError, type TelegramSenderOptions } from './telegram-sender';
+import { TelegramSender, TelegramSenderStoppedError } from './telegram-sender';
+import type { TelegramSenderOptions } from './telegram-sender.types';
 
 const TOKEN = '123456:SENDER-TEST';
 
@@ -149,11 +150,11 @@ describe('TelegramSender against the fake Bot API', () => {
 
   it('drops waiting messages on stop: their send() rejects and nothing more goes out', async () => {
     const telegramSender = newSender();
-    const sends = ['a', 'b', 'c'].map((text) => telegramSender.send(601, text));
+    const settled = Promise.allSettled(['a', 'b', 'c'].map((text) => telegramSender.send(601, text)));
     await fake.waitForMessage((call) => call.chat_id === 601);
 
     await telegramSender.stop();
-    const outcomes = await Promise.allSettled(sends);
+    const outcomes = await settled;
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(TelegramSenderStoppedError);

@@ -2,74 +2,13 @@
 // retries what Telegram asks to retry. Rate limiting is Bottleneck's: a Group of per-chat
 // limiters whose jobs go through one bot-wide limiter.
 import Bottleneck from 'bottleneck';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { classifySendFailure } from './send-failure';
 import { splitMessage } from './split-message';
-
-/** The one call the sender needs; telegraf's `Telegram` satisfies it. */
-export interface TelegramMessageApi {
-  sendMessage(chatId: number | string, text: string, extra: SendMessageExtra): Promise<unknown>;
-}
-
-export interface SendMessageExtra {
-  parse_mode: 'HTML';
-  reply_markup?: InlineKeyboardMarkup;
-}
-
-export type SendPriority = 'high' | 'normal' | 'low';
-
-export interface SendOptions {
-  /** order among messages waiting for the same chat and for the bot; default 'normal' */
-  priority?: SendPriority;
-  /** e.g. the notification id: a key already sent or being sent is not sent again */
-  dedupeKey?: string;
-  /** inline buttons, attached to the last part of a split message */
-  replyMarkup?: InlineKeyboardMarkup;
-}
-
-export interface TelegramSenderOptions {
-  /** bot-wide; spaced with 10 % headroom, because Telegram counts arrival times and the network jitters */
-  botMessagesPerSec?: number;
-  /** per chat with a positive id */
-  privateChatMessagesPerSec?: number;
-  /** per group or channel (negative id or @name) */
-  groupChatMessagesPerMin?: number;
-  /** requests to Telegram at the same time */
-  maxInFlight?: number;
-  /** retries of a part after a 5xx or a network error, before the send rejects */
-  transientRetries?: number;
-  /** first backoff after a 5xx or network error, doubled on each retry */
-  transientBackoffMs?: number;
-  /** retries of one part after 429s; each waits retry_after first */
-  rateLimitRetries?: number;
-  /** how many dedupe keys are remembered */
-  dedupeCapacity?: number;
-  logger?: TelegramSenderLogger;
-}
-
-export interface TelegramSenderLogger {
-  warn(message: string): void;
-}
-
-export interface TelegramSenderStats {
-  /** Telegram messages delivered (a split message counts each part) */
-  sent: number;
-  /** parts sent again after a 429 */
-  retried429: number;
-  /** parts sent again after a 5xx or network error */
-  retriedTransient: number;
-  /** send() calls that rejected: a message the user did not fully get */
-  failed: number;
-  /** send() calls answered by an earlier send() with the same dedupeKey */
-  deduplicated: number;
-  /** send() calls rejected because stop() dropped them */
-  dropped: number;
-  /** parts accepted and not yet sent or failed */
-  pending: number;
-  /** true while a 429 holds every send of the bot */
-  paused: boolean;
-}
+import type {
+  SendMessageExtra, SendOptions, SendPriority, TelegramMessageApi, TelegramSenderLogger, TelegramSenderOptions, TelegramSenderStats,
+} from './telegram-sender.types';
 
 export class TelegramSenderStoppedError extends Error {
   constructor() {
@@ -89,6 +28,8 @@ interface PartJob {
   extra: SendMessageExtra;
   priority: number;
   chatIntervalMs: number;
+  /** settles the caller's promise as soon as the part is out, before the chat's hold ends */
+  onSent: () => void;
   message: { failed: boolean };
   rateLimitRetries: number;
   transientRetries: number;
@@ -130,6 +71,8 @@ export class TelegramSender {
     const { logger, ...settings } = options;
     this.settings = { ...DEFAULTS, ...settings };
     this.logger = logger;
+    // one listener per chat holding its slot (sendInTurn), so many at once in a burst
+    setMaxListeners(0, this.stopping.signal);
     this.bot = new Bottleneck({
       maxConcurrent: this.settings.maxInFlight,
       minTime: Math.ceil((1000 / this.settings.botMessagesPerSec) * BOT_SPACING_HEADROOM),
@@ -184,12 +127,13 @@ export class TelegramSender {
       // scheduled together, so the chat's FIFO queue keeps the parts in order
       const sends = parts.map((text, index) => {
         const extra: SendMessageExtra = { parse_mode: 'HTML', ...(index === parts.length - 1 && replyMarkup && { reply_markup: replyMarkup }) };
-        const job: PartJob = {
-          chatId, text, extra, priority: PRIORITIES[priority], chatIntervalMs, message, rateLimitRetries: 0, transientRetries: 0,
-        };
         this.counters.pending += 1;
-        return limiter.schedule({ priority: job.priority }, (part: PartJob) => this.sendInTurn(part), job)
-          .finally(() => { this.counters.pending -= 1; });
+        return new Promise<void>((resolve, reject) => {
+          const job: PartJob = {
+            chatId, text, extra, priority: PRIORITIES[priority], chatIntervalMs, onSent: resolve, message, rateLimitRetries: 0, transientRetries: 0,
+          };
+          limiter.schedule({ priority: job.priority }, (part: PartJob) => this.sendInTurn(part), job).then(resolve, reject);
+        }).finally(() => { this.counters.pending -= 1; });
       });
       const failure = (await Promise.allSettled(sends)).find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
@@ -204,27 +148,30 @@ export class TelegramSender {
   }
 
   /**
-   * Runs in the chat's limiter: waits for the bot-wide turn, sends, then holds the chat's slot.
-   * Bottleneck's minTime (and chain()) count from when a job leaves the chat's queue, but the
-   * bot-wide queue may delay it further: in a burst the chat's next message would then follow it
-   * back to back. Holding the slot until the interval has passed since the message actually went
-   * out keeps the per-chat limit under any bot-wide backlog.
+   * Runs in the chat's limiter: waits for the bot-wide turn, sends, then holds the chat's slot for
+   * the chat interval. Bottleneck's minTime (and chain()) count from when a job leaves the chat's
+   * queue, but the bot-wide queue may delay it further, so in a burst the chat's next message
+   * would follow it back to back. Holding from Telegram's answer, which comes after the message
+   * arrived, keeps arrivals an interval apart whatever the backlog or the network latency.
    */
   private async sendInTurn(job: PartJob): Promise<void> {
-    const sentAt = await this.bot.schedule({ priority: job.priority }, () => this.sendPart(job));
-    const holdMs = sentAt + job.chatIntervalMs - Date.now();
-    if (holdMs > 0) await delay(holdMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    this.assertMayGo(job);
+    await this.bot.schedule({ priority: job.priority }, () => this.sendPart(job));
+    job.onSent();
+    await delay(job.chatIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 
-  /** Runs in the bot-wide limiter, when the limits let this part go; resolves with the time it went. */
-  private async sendPart(job: PartJob): Promise<number> {
-    if (this.stopped) throw new TelegramSenderStoppedError();
-    if (job.message.failed) throw new EarlierPartFailed();
+  /** Runs in the bot-wide limiter, when the limits let this part go. */
+  private async sendPart(job: PartJob): Promise<void> {
+    this.assertMayGo(job);
     if (this.paused) throw new PausedByRateLimit();
-    const sentAt = Date.now();
     await this.api.sendMessage(job.chatId, job.text, job.extra);
     this.counters.sent += 1;
-    return sentAt;
+  }
+
+  private assertMayGo(job: PartJob): void {
+    if (this.stopped) throw new TelegramSenderStoppedError();
+    if (job.message.failed) throw new EarlierPartFailed();
   }
 
   /** Bottleneck's `failed` answer: milliseconds until the part runs again, or undefined to reject it. */
@@ -266,6 +213,7 @@ export class TelegramSender {
   }
 
   private chatLimiters(minTimeMs: number): Bottleneck.Group {
+    // one message at a time per chat keeps parts in order; the spacing is completed in sendInTurn
     const group = new Bottleneck.Group({ maxConcurrent: 1, minTime: minTimeMs });
     group.on('created', (limiter) => {
       limiter.on('failed', (error, info) => this.retryDelayMs(error, info.args[0] as PartJob));

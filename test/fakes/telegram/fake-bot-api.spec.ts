@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Telegraf, Telegram, TelegramError } from 'telegraf';
 import { startFakeBotApiProcess, type FakeBotApiProcess } from './child-process';
 import { FakeBotApi } from './fake-bot-api';
@@ -171,6 +173,28 @@ describe('FakeBotApi with the real telegraf client', () => {
     await expect(fake.waitForMessage((c) => c.method === 'sendMessage')).resolves.toMatchObject({ chat_id: 42, text: 'Welcome, User 42' });
     bot.stop('test over');
     await stopped;
+  });
+
+  it('posts updates to the webhook with the secret header, and executes the call the bot answers in its reply', async () => {
+    const bot = new Telegraf(TOKEN, { telegram: { apiRoot: fake.url } });
+    bot.action('ok', (ctx) => ctx.answerCbQuery('Done'));
+    const hook = createServer(bot.webhookCallback('/hook', { secretToken: 's3cret' }));
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    try {
+      await bot.telegram.setWebhook(hookUrl, { secret_token: 's3cret' });
+      const sent = await bot.telegram.sendMessage(42, 'Confirm?', { reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] } });
+      const press = fake.pressButton(42, sent.message_id, 'ok');
+
+      await expect(fake.waitForWebhookDelivery((d) => d.updateId === press.update_id)).resolves.toMatchObject({ status: 200, url: hookUrl });
+      await expect(fake.waitForMessage((c) => c.method === 'answerCallbackQuery')).resolves.toMatchObject({ params: { text: 'Done' } });
+
+      await bot.telegram.setWebhook(hookUrl, { secret_token: 'wrong' });
+      const refused = fake.sendText(42, 'hello');
+      await expect(fake.waitForWebhookDelivery((d) => d.updateId === refused.update_id)).resolves.toMatchObject({ status: 403 });
+    } finally {
+      hook.close();
+    }
   });
 });
 

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     maxPollTimeoutSec: maxPollTimeout === undefined ? undefined : Number(maxPollTimeout),
   });
   const control = new HttpListener(controlRequestListener(fake));
-  const port = Number(await fake.start(Number(flag('port') ?? 0)).then(() => fake.port));
+  await fake.start(Number(flag('port') ?? 0));
   const controlPort = await control.listen(Number(flag('control-port') ?? 0));
 
   let stopping = false;
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--exit-with-parent')) {
     process.stdin.on('end', shutdown).on('close', shutdown).resume();
   }
-  process.stdout.write(`${JSON.stringify({ port, controlPort, url: fake.url, controlUrl: control.url })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: fake.port, controlPort, url: fake.url, controlUrl: control.url })}\n`);
 }
 
 main().catch((error: Error) => {

@@ -1,0 +1,162 @@
+// Alert commands: /alert (one line or a guided dialogue), /alerts with remove buttons, /remove.
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { MarketDataService } from '@tradepulse/market-data';
+import { BotCommand, commandArgs, DialogueStore, escapeHtml, notLinked, replyHtml } from '@tradepulse/telegram';
+import type { BotContext, Dialogue } from '@tradepulse/telegram';
+import { Action, Ctx, Update } from 'nestjs-telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { AlertsService } from './alerts.service';
+import type { AlertView } from './dto/alert.dto';
+
+type CommandCondition = 'above' | 'below' | 'crosses';
+const CONDITIONS: CommandCondition[] = ['above', 'below', 'crosses'];
+const USAGE = 'Usage: /alert &lt;symbol&gt; &lt;above|below|crosses&gt; &lt;price&gt;, e.g. /alert BTC/USDT above 70000 — or just /alert for a guided setup.';
+const LIST_LIMIT = 20;
+
+interface AlertDraft {
+  symbol?: string;
+  condition?: CommandCondition;
+  price?: number;
+}
+
+@Update()
+@Injectable()
+export class AlertCommands implements OnModuleInit {
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly market: MarketDataService,
+    private readonly dialogues: DialogueStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.dialogues.register('alert', (ctx, text, dialogue) => this.continueDialogue(ctx, text, dialogue as Dialogue<AlertDraft>));
+  }
+
+  @BotCommand('alert', '<symbol> <above|below|crosses> <price> — set a price alert (no arguments: guided)')
+  async alert(@Ctx() ctx: BotContext): Promise<void> {
+    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    const args = commandArgs(ctx);
+    if (args.length === 0) return this.askSymbol(ctx);
+    if (args.length !== 3) return replyHtml(ctx, USAGE);
+    const symbol = this.market.prices.resolve(args[0]);
+    if (!symbol) return replyHtml(ctx, `Unknown symbol "${escapeHtml(args[0])}". Known: ${this.market.prices.symbols.join(', ')}.\n${USAGE}`);
+    const condition = args[1].toLowerCase() as CommandCondition;
+    if (!CONDITIONS.includes(condition)) return replyHtml(ctx, `The condition must be above, below or crosses, not "${escapeHtml(args[1])}".\n${USAGE}`);
+    const price = parsePrice(args[2]);
+    if (price === undefined) return replyHtml(ctx, `"${escapeHtml(args[2])}" is not a price: send a number greater than 0, e.g. 70000 or 0.25.\n${USAGE}`);
+    await this.create(ctx, { symbol, condition, price });
+  }
+
+  @BotCommand('alerts', '— your active alerts, with buttons to remove them')
+  async list(@Ctx() ctx: BotContext): Promise<void> {
+    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    const { text, keyboard } = await this.renderList(ctx.state.account.userId);
+    await replyHtml(ctx, text, keyboard);
+  }
+
+  @BotCommand('remove', '<id> — remove an alert (the short id from /alerts is enough)')
+  async remove(@Ctx() ctx: BotContext): Promise<void> {
+    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    const [idOrPrefix] = commandArgs(ctx);
+    if (!idOrPrefix) return replyHtml(ctx, 'Usage: /remove &lt;id&gt; — the ids are shown by /alerts.');
+    const userId = ctx.state.account.userId;
+    const id = await this.alerts.resolveId(userId, idOrPrefix);
+    await this.alerts.cancel(userId, id);
+    await replyHtml(ctx, `Alert <code>${id.slice(0, 8)}</code> removed.`);
+  }
+
+  @Action(/^alert:rm:([0-9a-f-]{36})$/)
+  async removeButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
+    if (!ctx.state.account) return void (await ctx.answerCbQuery('This chat has no account.'));
+    const userId = ctx.state.account.userId;
+    await this.alerts.cancel(userId, ctx.match[1]);
+    await ctx.answerCbQuery('Alert removed');
+    const { text, keyboard } = await this.renderList(userId);
+    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
+  }
+
+  @Action(/^alert:(sym|cond|confirm|cancel):?(.*)$/)
+  async dialogueButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
+    await ctx.answerCbQuery();
+    const dialogue = ctx.chat ? await this.dialogues.get<AlertDraft>(ctx.chat.id) : undefined;
+    if (!dialogue || dialogue.name !== 'alert') return replyHtml(ctx, 'That question has expired. Send /alert to start again.');
+    const [, kind, value] = ctx.match;
+    const answer = kind === 'confirm' ? 'yes' : kind === 'cancel' ? 'no' : value;
+    await this.continueDialogue(ctx, answer, dialogue);
+  }
+
+  private async askSymbol(ctx: BotContext): Promise<void> {
+    await this.dialogues.save<AlertDraft>(ctx.chat!.id, { name: 'alert', step: 'symbol', data: {} });
+    const buttons = this.market.prices.symbols.map((s) => ({ text: s, callback_data: `alert:sym:${s}` }));
+    await replyHtml(ctx, 'Which symbol? Tap one or type it.', { inline_keyboard: chunk(buttons, 3) });
+  }
+
+  private async continueDialogue(ctx: BotContext, text: string, dialogue: Dialogue<AlertDraft>): Promise<void> {
+    const chatId = ctx.chat!.id;
+    const draft = dialogue.data;
+    const answer = text.trim();
+    if (/^(cancel|stop)$/i.test(answer) || (dialogue.step === 'confirm' && /^(no|n)$/i.test(answer))) {
+      await this.dialogues.end(chatId);
+      return replyHtml(ctx, 'Cancelled. Nothing was set.');
+    }
+    switch (dialogue.step) {
+      case 'symbol': {
+        const symbol = this.market.prices.resolve(answer);
+        if (!symbol) return replyHtml(ctx, `Unknown symbol "${escapeHtml(answer)}". Known: ${this.market.prices.symbols.join(', ')}. Type one, or "cancel".`);
+        const current = this.market.prices.get(symbol);
+        await this.dialogues.save(chatId, { name: 'alert', step: 'condition', data: { symbol } });
+        const buttons = CONDITIONS.map((c) => ({ text: c, callback_data: `alert:cond:${c}` }));
+        return replyHtml(ctx, `<b>${symbol}</b> is at ${current ? current.price : 'no price yet'}.\nAlert me when the price is…`, { inline_keyboard: [buttons] });
+      }
+      case 'condition': {
+        const condition = answer.toLowerCase() as CommandCondition;
+        if (!CONDITIONS.includes(condition)) return replyHtml(ctx, 'Choose above, below or crosses (or "cancel").');
+        await this.dialogues.save(chatId, { name: 'alert', step: 'price', data: { ...draft, condition } });
+        return replyHtml(ctx, `${condition} which price? Send a number, e.g. 70000.`);
+      }
+      case 'price': {
+        const price = parsePrice(answer);
+        if (price === undefined) return replyHtml(ctx, `"${escapeHtml(answer)}" is not a price: send a number greater than 0 (or "cancel").`);
+        await this.dialogues.save(chatId, { name: 'alert', step: 'confirm', data: { ...draft, price } });
+        return replyHtml(ctx, `Set an alert: <b>${draft.symbol} ${draft.condition} ${price}</b>?`, {
+          inline_keyboard: [[{ text: '✅ Set it', callback_data: 'alert:confirm' }, { text: 'Cancel', callback_data: 'alert:cancel' }]],
+        });
+      }
+      case 'confirm': {
+        if (!/^(yes|y|ok)$/i.test(answer)) return replyHtml(ctx, 'Answer yes to set the alert, or no to cancel.');
+        await this.dialogues.end(chatId);
+        return this.create(ctx, draft as Required<AlertDraft>);
+      }
+    }
+  }
+
+  private async create(ctx: BotContext, draft: Required<AlertDraft>): Promise<void> {
+    const alert = await this.alerts.create(ctx.state.account!.userId, { symbol: draft.symbol, condition: draft.condition, price: draft.price });
+    await replyHtml(ctx, `✅ Alert <code>${alert.id.slice(0, 8)}</code> set: ${alert.symbol} ${alert.condition} ${alert.price}. I'll message you here when it fires.`);
+  }
+
+  private async renderList(userId: string): Promise<{ text: string; keyboard: InlineKeyboardMarkup }> {
+    const [stats, page] = await Promise.all([this.alerts.stats(userId, false), this.alerts.list(userId, { status: 'active', page: 1, pageSize: LIST_LIMIT })]);
+    const header = `<b>Your alerts</b>: ${stats.active} active, ${stats.triggered} triggered, ${stats.triggersLast24h} firings in 24 h`;
+    if (!page.items.length) return { text: `${header}\nNo active alerts. Set one with /alert.`, keyboard: { inline_keyboard: [] } };
+    const lines = page.items.map((a) => `<code>${a.id.slice(0, 8)}</code> ${describe(a)}`);
+    const more = page.total > page.items.length ? `\n…and ${page.total - page.items.length} more` : '';
+    const keyboard = { inline_keyboard: page.items.map((a) => [{ text: `✖ ${a.id.slice(0, 8)} ${a.symbol}`, callback_data: `alert:rm:${a.id}` }]) };
+    return { text: `${header}\n${lines.join('\n')}${more}`, keyboard };
+  }
+}
+
+function describe(alert: AlertView): string {
+  const target = alert.price ?? `${alert.percent}% in ${alert.windowSec}s`;
+  return `${alert.symbol} ${alert.condition} ${target}${alert.frequency === 'every_time' ? ' (every time)' : ''}`;
+}
+
+function parsePrice(text: string): number | undefined {
+  if (!/^\d+(\.\d+)?$/.test(text.replace(/,/g, ''))) return undefined;
+  const value = Number(text.replace(/,/g, ''));
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+}

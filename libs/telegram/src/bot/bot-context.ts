@@ -1,0 +1,15 @@
+import type { Context } from 'telegraf';
+
+/** The account a chat belongs to, resolved once per update by the account middleware. */
+export interface ChatAccount {
+  userId: string;
+  username: string;
+  role: 'user' | 'admin';
+}
+
+export interface BotState {
+  account?: ChatAccount;
+  command?: string;
+}
+
+export type BotContext = Context & { state: BotState };

@@ -1,0 +1,100 @@
+// Launches and stops the bot ourselves (nestjs-telegraf's launch kills the process when Telegram is unreachable
+// and hangs on shutdown): polling by default, webhook mode when configured; retries with backoff forever, and
+// reports its state to /health/ready without making the API unready.
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@tradepulse/config';
+import { HealthRegistry } from '@tradepulse/platform';
+import { InjectBot } from 'nestjs-telegraf';
+import pRetry from 'p-retry';
+import type { Telegraf } from 'telegraf';
+import type { BotContext } from './bot-context';
+import { registeredCommands } from './bot-command.decorator';
+
+export type BotState = 'starting' | 'online' | 'offline' | 'stopped';
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+@Injectable()
+export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('TelegramBot');
+  private state: BotState = 'starting';
+  private lastError?: string;
+  private stopping = false;
+
+  constructor(
+    @InjectBot() private readonly bot: Telegraf<BotContext>,
+    private readonly config: AppConfig,
+    health: HealthRegistry,
+  ) {
+    health.register({ name: 'telegram', critical: false, check: async () => ({ up: this.state === 'online', state: this.state, ...(this.lastError ? { lastError: this.lastError } : {}) }) });
+  }
+
+  get currentState(): BotState {
+    return this.state;
+  }
+
+  onApplicationBootstrap(): void {
+    void this.runForever();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.state = 'stopped';
+    try {
+      if (!this.config.env.TELEGRAM_WEBHOOK_URL) this.bot.stop('shutdown');
+    } catch {
+      // not running: nothing to stop
+    }
+  }
+
+  private async runForever(): Promise<void> {
+    await pRetry(() => this.connect(), {
+      forever: true,
+      minTimeout: 1000,
+      maxTimeout: 30_000,
+      onFailedAttempt: (error) => {
+        this.state = 'offline';
+        this.lastError = error.message;
+        if (error.attemptNumber <= 3 || error.attemptNumber % 10 === 0) this.logger.warn(`Telegram unreachable (attempt ${error.attemptNumber}): ${error.message}; retrying`);
+      },
+    }).catch(() => undefined);
+  }
+
+  /** Resolves once the bot is online; in polling mode it relaunches itself if polling dies later. */
+  private async connect(): Promise<void> {
+    if (this.stopping) return;
+    const webhookUrl = this.config.env.TELEGRAM_WEBHOOK_URL;
+    if (webhookUrl) {
+      this.bot.botInfo ??= await this.bot.telegram.getMe();
+      await this.bot.telegram.setWebhook(webhookUrl, { secret_token: this.config.env.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
+      return this.online();
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.bot
+        .launch({ allowedUpdates: [...ALLOWED_UPDATES] }, () => resolve())
+        .then(() => this.polledOut())
+        .catch((error: Error) => {
+          if (this.state === 'online') this.polledOut(error);
+          reject(error);
+        });
+    });
+    await this.online();
+  }
+
+  private async online(): Promise<void> {
+    this.state = 'online';
+    this.lastError = undefined;
+    this.logger.log(`bot @${this.bot.botInfo?.username} is online (${this.config.env.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'polling'})`);
+    await this.bot.telegram
+      .setMyCommands(registeredCommands().map((c) => ({ command: c.name, description: c.usage.replace(/^—\s*/, '').slice(0, 256) || c.name })))
+      .catch((error: Error) => this.logger.warn(`setMyCommands failed: ${error.message}`));
+  }
+
+  private polledOut(error?: Error): void {
+    if (this.stopping) return;
+    this.state = 'offline';
+    this.lastError = error?.message;
+    this.logger.warn(`polling stopped${error ? `: ${error.message}` : ''}; reconnecting`);
+    void this.runForever();
+  }
+}

@@ -1,0 +1,49 @@
+// Multi-step conversations (the guided /alert) keep their state in the cache, keyed by chat, with a timeout,
+// so that any process of a distributed deployment can take the next message.
+import { Injectable } from '@nestjs/common';
+import { AppCache } from '@tradepulse/platform';
+import type { BotContext } from './bot-context';
+
+export interface Dialogue<S = Record<string, unknown>> {
+  /** which plugin's handler continues it, e.g. "alert" */
+  name: string;
+  step: string;
+  data: S;
+}
+
+export type DialogueHandler = (ctx: BotContext, text: string, dialogue: Dialogue) => Promise<void>;
+
+const DIALOGUE_TTL_MS = 10 * 60_000;
+
+/** process-wide: the bot's middleware and the plugins may hold different DialogueStore instances */
+const handlers = new Map<string, DialogueHandler>();
+
+@Injectable()
+export class DialogueStore {
+  constructor(private readonly cache: AppCache) {}
+
+  /** A plugin registers the handler that continues its dialogues with plain-text answers. */
+  register(name: string, handler: DialogueHandler): void {
+    handlers.set(name, handler);
+  }
+
+  handler(name: string): DialogueHandler | undefined {
+    return handlers.get(name);
+  }
+
+  get<S>(chatId: number): Promise<Dialogue<S> | undefined> {
+    return this.cache.get<Dialogue<S>>(key(chatId));
+  }
+
+  save<S>(chatId: number, dialogue: Dialogue<S>): Promise<void> {
+    return this.cache.set(key(chatId), dialogue, DIALOGUE_TTL_MS);
+  }
+
+  end(chatId: number): Promise<void> {
+    return this.cache.del(key(chatId));
+  }
+}
+
+function key(chatId: number): string {
+  return `tg-dialogue:${chatId}`;
+}

@@ -1,0 +1,55 @@
+import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common';
+import { AppConfig } from '@tradepulse/config';
+import { getBotToken, TelegrafModule } from 'nestjs-telegraf';
+import type { Telegraf } from 'telegraf';
+import { accountResolver, dialogueRouter, errorBoundary, unknownCommandReply } from './bot/bot-middlewares';
+import { BotLifecycle } from './bot/bot-lifecycle.service';
+import { ChatAccountsService } from './bot/chat-accounts.service';
+import { CoreCommands } from './bot/core.commands';
+import { DialogueStore } from './bot/dialogue-store';
+import { TelegramLinkController } from './bot/telegram-link.controller';
+import { TelegramWebhook } from './bot/telegram-webhook';
+import { TelegramSender } from './telegram-sender';
+
+/**
+ * Bot wiring. Always provides chat accounts, dialogues and the link route; with TELEGRAM_BOT_TOKEN it also
+ * creates the bot (nestjs-telegraf, launched by BotLifecycle), the webhook route and the throttled sender.
+ */
+@Global()
+@Module({})
+export class TelegramModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const always: Provider[] = [ChatAccountsService, DialogueStore];
+    const token = config.env.TELEGRAM_BOT_TOKEN;
+    if (!token) {
+      return { module: TelegramModule, controllers: [TelegramLinkController], providers: always, exports: always };
+    }
+    const sender: Provider = {
+      provide: TelegramSender,
+      inject: [getBotToken()],
+      useFactory: (bot: Telegraf) => new TelegramSender(bot.telegram, { logger: new Logger('TelegramSender') }),
+    };
+    return {
+      module: TelegramModule,
+      imports: [
+        TelegrafModule.forRootAsync({
+          inject: [ChatAccountsService, DialogueStore],
+          imports: [TelegramSupportModule],
+          useFactory: (accounts: ChatAccountsService, dialogues: DialogueStore) => ({
+            token,
+            launchOptions: false,
+            options: { handlerTimeout: 30_000, ...(config.env.TELEGRAM_API_ROOT ? { telegram: { apiRoot: config.env.TELEGRAM_API_ROOT } } : {}) },
+            middlewares: [errorBoundary, accountResolver(accounts), dialogueRouter(dialogues), unknownCommandReply],
+          }),
+        }),
+      ],
+      controllers: [TelegramLinkController],
+      providers: [...always, BotLifecycle, TelegramWebhook, CoreCommands, sender],
+      exports: [...always, sender, BotLifecycle],
+    };
+  }
+}
+
+/** Lets the bot factory inject the chat services before TelegramModule itself is built. */
+@Module({ providers: [ChatAccountsService, DialogueStore], exports: [ChatAccountsService, DialogueStore] })
+class TelegramSupportModule {}
