@@ -20,6 +20,7 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const { config } = options;
+    const plugins = options.profiles.bootValue('plugins');
     return {
       module: AppModule,
       imports: [
@@ -38,9 +39,9 @@ export class AppModule {
         ScheduleModule.forRoot(),
         PlatformModule.forRoot({ database: options.database, routeStats: options.routeStats }),
         MonitoringModule,
-        TelegramModule.forRoot(config),
+        TelegramModule.forRoot(config, plugins.telegram),
         MarketDataModule,
-        AlertsModule,
+        ...(plugins.alerts ? [AlertsModule] : []),
       ],
     };
   }

@@ -16,18 +16,24 @@ export interface AlertStats extends AlertCounts {
 
 @Injectable()
 export class AlertsService {
+  /** per-user limit and default cooldown; kept current by a profile subscription */
+  private limits: { maxPerUser: number; defaultCooldownSec: number; statsCacheTtlSec: number };
+
   constructor(
     private readonly em: EntityManager,
     private readonly alerts: AlertsRepository,
     private readonly engine: AlertEngine,
     private readonly market: MarketDataService,
-    private readonly profiles: ProfileService,
+    profiles: ProfileService,
     private readonly cache: AppCache,
-  ) {}
+  ) {
+    this.limits = profiles.section('alerts');
+    profiles.onChange('alerts', (next) => (this.limits = next));
+  }
 
   async create(userId: string, dto: CreateAlertDto): Promise<AlertView> {
     this.checkShape(dto);
-    const { maxPerUser, defaultCooldownSec } = this.profiles.section('alerts');
+    const { maxPerUser, defaultCooldownSec } = this.limits;
     const alert = await this.em.transactional(async (tx) => {
       // serialises concurrent creates of one user so the limit cannot be overshot
       await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [userId], 'all', tx.getTransactionContext());
@@ -98,7 +104,7 @@ export class AlertsService {
   }
 
   async stats(userId: string, isAdmin: boolean): Promise<AlertStats> {
-    const ttlMs = this.profiles.section('alerts').statsCacheTtlSec * 1000;
+    const ttlMs = this.limits.statsCacheTtlSec * 1000;
     const version = await this.cache.tagVersion(`${userId}:alerts`);
     const counts = await this.cache.wrap(`alert-stats:${userId}:${version}`, ttlMs, () => this.alerts.counts(userId));
     if (!isAdmin) return counts;

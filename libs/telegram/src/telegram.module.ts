@@ -18,9 +18,10 @@ import { TelegramSender } from './telegram-sender';
 @Global()
 @Module({})
 export class TelegramModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `enabled`: the profile's plugins.telegram; without a token the bot stays off either way */
+  static forRoot(config: AppConfig, enabled = true): DynamicModule {
     const always: Provider[] = [ChatAccountsService, DialogueStore];
-    const token = config.env.TELEGRAM_BOT_TOKEN;
+    const token = enabled ? config.env.TELEGRAM_BOT_TOKEN : undefined;
     if (!token) {
       return { module: TelegramModule, controllers: [TelegramLinkController], providers: always, exports: always };
     }

@@ -86,6 +86,7 @@ async function freshEnvironment(): Promise<Record<string, string>> {
     LOG_LEVEL: process.env.TP_E2E_LOG_LEVEL ?? 'warn',
     ADMIN_API_KEY: `admin-${randomBytes(16).toString('hex')}`,
     MARKET_FEED: 'manual',
+    ALLOW_REGISTRATION: 'true',
   };
   let database: TestDatabase | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-'));
