@@ -24,6 +24,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testTimeout: 60000,

@@ -31,7 +31,8 @@ export class AppModule {
             level: config.env.LOG_LEVEL,
             genReqId: (req) => (req as unknown as { id: string }).id,
             customProps: (req) => ({ requestId: (req as unknown as { id: string }).id }),
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            // inside the middleware req.url is relative to the mount point; originalUrl is the full path
+            autoLogging: { ignore: (req) => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').startsWith('/health') },
             serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
           },

@@ -3,8 +3,10 @@ import { ConfigError } from './config-error';
 import { AppEnv, envSchema } from './env.schema';
 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  // an empty variable counts as unset (compose's `${VAR:-}` and shells export those)
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   try {
-    return envSchema.parse(env);
+    return envSchema.parse(present);
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];

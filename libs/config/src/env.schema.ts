@@ -1,5 +1,7 @@
 // The process environment of the contract, validated once. Nothing outside libs/config reads process.env.
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { findConfigDir } from './profile-loader';
 import { PROFILE_NAMES } from './profile.schema';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -14,7 +16,7 @@ export const ROLE_NAMES = ['api', 'bot', 'monitor', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ invalid_type_error: 'must be a port number 0..65535' }).int('must be a port number 0..65535').min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
@@ -24,6 +26,18 @@ export const envSchema = z.object({
   PROFILE: z.enum(PROFILE_NAMES).optional(),
   ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1)).default(ROLE_NAMES.join(',')),
   MARKET_FEED: z.enum(['simulated', 'manual', 'ccxt', 'replay']).default('simulated'),
+  /** the OHLCV CSV of MARKET_FEED=replay; a relative path is taken from the working directory, the default ships in config/replay */
+  MARKET_REPLAY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((file) => (file ? resolve(file) : join(findConfigDir(), 'replay', 'sample-btc-eth.csv'))),
+  /** replayed time per wall-clock time: 60 plays one minute of the file per second */
+  MARKET_REPLAY_SPEED: z.coerce.number().finite().positive().default(60),
+  /** a ccxt exchange id for MARKET_FEED=ccxt */
+  MARKET_EXCHANGE: z.string().regex(/^[a-z0-9_]+$/, 'a ccxt exchange id such as binance').default('binance'),
+  /** sends every API request of the exchange to this base URL instead (a local fake exchange in tests, or a proxy) */
+  MARKET_EXCHANGE_URL: z.string().url().optional(),
   MARKET_SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'BASE/QUOTE')).min(1)).default('BTC/USDT,ETH/USDT,SOL/USDT'),
   ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
   ALLOW_REGISTRATION: bool.optional(),

@@ -60,11 +60,12 @@ export function loadProfile(name: string, overrides: ProfileOverride[], configDi
 function applyOverride(target: PlainObject, override: ProfileOverride): void {
   const [section, key] = override.path.split('.');
   const sectionShape = (profileSchema.shape as Record<string, { shape?: Record<string, unknown> }>)[section];
-  if (!sectionShape) {
-    throw new ConfigError(`${override.envVar}: unknown section "${section}"; allowed: ${Object.keys(profileSchema.shape).join(', ')}`);
+  const value = JSON.stringify(override.value);
+  if (!Object.hasOwn(profileSchema.shape, section) || !sectionShape) {
+    throw new ConfigError(`${override.envVar}=${value}: unknown section "${section}"; allowed: ${Object.keys(profileSchema.shape).join(', ')}`);
   }
-  if (!sectionShape.shape || !(key in sectionShape.shape)) {
-    throw new ConfigError(`${override.envVar}: unknown key "${key}" in ${section}; allowed: ${Object.keys(sectionShape.shape ?? {}).join(', ')}`);
+  if (!sectionShape.shape || !Object.hasOwn(sectionShape.shape, key)) {
+    throw new ConfigError(`${override.envVar}=${value}: unknown key "${key}" in ${section}; allowed: ${Object.keys(sectionShape.shape ?? {}).join(', ')}`);
   }
   const sectionValue = (target[section] ?? {}) as PlainObject;
   sectionValue[key] = override.value;

@@ -74,8 +74,12 @@ export class ProfileService {
         if (lookup(withoutOverrides, path) !== value) result.keptByOverride.push(path);
         continue;
       }
-      if (value === lookup(previous, path)) continue;
-      (RESTART_REQUIRED_KEYS.has(path) ? result.restartRequired : result.applied).push(path);
+      if (RESTART_REQUIRED_KEYS.has(path)) {
+        // what the process really runs with is its start-up value
+        if (value !== lookup(this.bootConfig, path)) result.restartRequired.push(path);
+        continue;
+      }
+      if (value !== lookup(previous, path)) result.applied.push(path);
     }
     this.active = name;
     this.config = next;

@@ -9,6 +9,7 @@ import { CoreCommands } from './bot/core.commands';
 import { DialogueStore } from './bot/dialogue-store';
 import { TelegramLinkController } from './bot/telegram-link.controller';
 import { TelegramWebhook } from './bot/telegram-webhook';
+import { exposeSenderMetrics } from './sender-metrics';
 import { TelegramSender } from './telegram-sender';
 
 /**
@@ -28,7 +29,11 @@ export class TelegramModule {
     const sender: Provider = {
       provide: TelegramSender,
       inject: [getBotToken()],
-      useFactory: (bot: Telegraf) => new TelegramSender(bot.telegram, { logger: new Logger('TelegramSender') }),
+      useFactory: (bot: Telegraf) => {
+        const instance = new TelegramSender(bot.telegram, { logger: new Logger('TelegramSender') });
+        exposeSenderMetrics(instance);
+        return instance;
+      },
     };
     return {
       module: TelegramModule,

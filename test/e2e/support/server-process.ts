@@ -1,10 +1,11 @@
 // Starts the real server (the built dist/) as a child process, the way an operator does.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { e2eMode } from './e2e-mode';
+import { PGLITE_TEMPLATE } from './global-setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -91,6 +92,7 @@ async function freshEnvironment(): Promise<Record<string, string>> {
   let database: TestDatabase | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-'));
   env.DATA_DIR = dataDir;
+  if (existsSync(PGLITE_TEMPLATE)) cpSync(PGLITE_TEMPLATE, join(dataDir, 'pgdata'), { recursive: true });
   if (e2eMode() === 'services') {
     database = await createTestDatabase(requiredEnv('DATABASE_URL'));
     env.DATABASE_URL = database.url;

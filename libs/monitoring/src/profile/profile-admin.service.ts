@@ -32,10 +32,11 @@ export class ProfileAdminService implements OnModuleInit {
   }
 
   async switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
-    const result = this.profiles.switchTo(profile);
+    // recorded first: a switch that cannot be recorded does not happen (and would not survive a restart)
     const em = this.em.fork();
-    em.persist(em.create(ProfileSwitch, { fromProfile: result.from, toProfile: result.to, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() }));
+    em.persist(em.create(ProfileSwitch, { fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() }));
     await em.flush();
+    const result = this.profiles.switchTo(profile);
     profileInfo.reset();
     profileInfo.set({ profile }, 1);
     this.logger.log({ requestId, actor: actor.username, from: result.from, to: result.to, applied: result.applied, restartRequired: result.restartRequired }, `profile switched from ${result.from} to ${result.to} by ${actor.username}`);

@@ -47,8 +47,10 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     if (this.handler) throw new Error(`queue ${this.name} already has a processor`);
     this.handler = handler;
-    this.queue = new PQueue({ concurrency: options.concurrency ?? 1 });
+    // paused while the backlog is queued, so that its priorities decide what runs first
+    this.queue = new PQueue({ concurrency: options.concurrency ?? 1, autoStart: false });
     for (const job of this.waiting.splice(0)) this.schedule(job);
+    this.queue.start();
   }
 
   async counts(): Promise<QueueCounts> {

@@ -5,10 +5,18 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import Redis from 'ioredis';
 import { AuthUser } from '../auth/auth-user';
+import { ResilientThrottlerStorage } from './resilient-throttler-storage';
 
 const MINUTE_MS = 60_000;
 
 type ThrottledRequest = { ip: string; user?: AuthUser };
+
+/** A client that fails fast while disconnected; its outages are reported by the storage wrapper, not as unhandled errors. */
+function quietRedis(url: string, keyPrefix: string): Redis {
+  const client = new Redis(url, { keyPrefix, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  return client;
+}
 
 /** Limits are read through ProfileService on each check, so a profile switch changes them at once. */
 @Module({
@@ -32,7 +40,10 @@ type ThrottledRequest = { ip: string; user?: AuthUser };
           },
         ],
         storage: config.env.REDIS_URL
-          ? new ThrottlerStorageRedisService(new Redis(config.env.REDIS_URL, { keyPrefix: `tp:${config.redisPrefix}:throttle:`, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }))
+          ? new ResilientThrottlerStorage(
+              new ThrottlerStorageRedisService(quietRedis(config.env.REDIS_URL, `tp:${config.redisPrefix}:throttle:`)),
+              () => profiles.section('cache').operationTimeoutMs,
+            )
           : undefined,
       }),
     }),

@@ -1,0 +1,110 @@
+// docker-compose.yml stays in step with what the server reads: service names, env keys, valid values.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { envSchema } from '../../../libs/config/src/env.schema';
+import { loadEnv } from '../../../libs/config/src/env-loader';
+import { loadProfile, parseOverrides } from '../../../libs/config/src/profile-loader';
+
+const ROOT = resolve(__dirname, '../../..');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  volumes?: string[];
+  depends_on?: string[] | Record<string, unknown>;
+}
+
+function readYaml<T>(relativePath: string): T {
+  // merge: true resolves the `<<: *tradepulse` anchors the app services share
+  return parse(readFileSync(join(ROOT, relativePath), 'utf8'), { merge: true }) as T;
+}
+
+/** The environment of a service as a map, whichever of the two compose spellings it uses. */
+function environmentOf(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  const entries = Array.isArray(env) ? env.map((line) => line.split(/=(.*)/s, 2) as [string, string]) : Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]);
+  return Object.fromEntries(entries);
+}
+
+/** What compose makes of a value when the operator sets nothing: `${NAME:-default}` → default, `${NAME}` → ''. */
+function withDefaults(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_, _name: string, fallback?: string) => fallback ?? '');
+}
+
+describe('docker-compose.yml', () => {
+  const compose = readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');
+  const services = compose.services;
+  /** services that run the Tradepulse image: their environment is read by libs/config */
+  const appServices = Object.entries(services).filter(([, s]) => s.build !== undefined || s.image === services.api?.image);
+
+  it('defines postgres, redis, api, worker, prometheus and grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker']);
+    expect(services.postgres.image).toBe('postgres:16');
+    expect(services.redis.image).toBe('redis:7');
+    expect(services.prometheus.image).toMatch(/^prom\/prometheus(:|$)/);
+    expect(services.grafana.image).toMatch(/^grafana\/grafana(:|$)/);
+  });
+
+  it('runs api and worker from the one image built from the Dockerfile', () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(['api', 'worker']);
+    expect(services.api.build).toBeDefined();
+    expect(services.worker.image).toBe(services.api.image);
+    expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  it.each(['api', 'worker'])('uses only environment keys the server reads in %s (envSchema or TP__ overrides)', (name) => {
+    const known = new Set(Object.keys(envSchema.shape));
+    const unknown = Object.keys(environmentOf(services[name])).filter((key) => !known.has(key) && !key.startsWith('TP__'));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(['api', 'worker'])('gives %s an environment that passes start-up validation when nothing is set on the host', (name) => {
+    const env = Object.fromEntries(Object.entries(environmentOf(services[name])).map(([key, value]) => [key, withDefaults(value)]));
+    const parsed = loadEnv(env);
+    expect(parsed.DATABASE_URL).toMatch(/@postgres:5432\//);
+    expect(parsed.REDIS_URL).toBe('redis://redis:6379');
+    expect(() => loadProfile(parsed.PROFILE ?? 'balanced', parseOverrides(env))).not.toThrow();
+  });
+
+  it('gives api the roles api,bot,monitor on 0.0.0.0:3000 with public metrics, and worker the worker role', () => {
+    const api = loadEnv(Object.fromEntries(Object.entries(environmentOf(services.api)).map(([k, v]) => [k, withDefaults(v)])));
+    expect(api.ROLES).toEqual(['api', 'bot', 'monitor']);
+    expect(api.HOST).toBe('0.0.0.0');
+    expect(api.PORT).toBe(3000);
+    expect(api.METRICS_PUBLIC).toBe(true);
+    expect(api.ADMIN_API_KEY).toBeDefined();
+    const worker = loadEnv(Object.fromEntries(Object.entries(environmentOf(services.worker)).map(([k, v]) => [k, withDefaults(v)])));
+    expect(worker.ROLES).toEqual(['worker']);
+  });
+
+  it('has Prometheus scrape api:3000/metrics from config/prometheus.yml', () => {
+    expect(services.prometheus.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^\.\/config\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml/)]));
+    const prometheus = readYaml<{ scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }> }>('config/prometheus.yml');
+    const api = prometheus.scrape_configs.find((job) => job.static_configs.some((c) => c.targets.includes('api:3000')));
+    expect(api).toBeDefined();
+    expect(api!.metrics_path ?? '/metrics').toBe('/metrics');
+  });
+
+  it('has Grafana provisioned with a Prometheus datasource pointing at the prometheus service', () => {
+    expect(services.grafana.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^\.\/config\/grafana\/provisioning:\/etc\/grafana\/provisioning/)]));
+    const provisioning = readYaml<{ datasources: Array<{ type: string; url: string }> }>('config/grafana/provisioning/datasources/prometheus.yml');
+    expect(provisioning.datasources).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' })]));
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+
+  it('builds on node:20 with npm ci and npm run build, and runs the built server directly', () => {
+    expect(dockerfile).toMatch(/^FROM node:20\b/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main\.js"\]/m);
+  });
+
+  it('copies config/ into the image, where the profiles are read at run time', () => {
+    expect(dockerfile).toMatch(/^COPY config \.\/config/m);
+  });
+});

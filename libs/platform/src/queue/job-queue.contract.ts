@@ -1,0 +1,77 @@
+// The behaviour every JobQueue adapter promises, as a Jest suite that each adapter's spec runs.
+import { JobQueue } from './job-queue';
+
+export function describeJobQueueContract(name: string, create: (queueName: string) => JobQueue<{ n: number }>): void {
+  describe(`${name} JobQueue`, () => {
+    const queues: JobQueue<{ n: number }>[] = [];
+    const make = (suffix: string) => {
+      const queue = create(`contract-${suffix}-${Math.random().toString(36).slice(2, 8)}`);
+      queues.push(queue);
+      return queue;
+    };
+    afterAll(async () => {
+      await Promise.all(queues.map((q) => q.close()));
+    });
+
+    it('runs waiting jobs by priority: high before normal before low', async () => {
+      const queue = make('priority');
+      const order: number[] = [];
+      await queue.add({ n: 3 }, { priority: 'low' });
+      await queue.add({ n: 2 }, { priority: 'normal' });
+      await queue.add({ n: 1 }, { priority: 'high' });
+      const done = new Promise<void>((resolve) =>
+        queue.process(async ({ n }) => {
+          order.push(n);
+          if (order.length === 3) resolve();
+        }),
+      );
+      await done;
+      expect(order).toEqual([1, 2, 3]);
+    });
+
+    it('retries a failing job with backoff until it succeeds', async () => {
+      const queue = make('retry');
+      const attempts: number[] = [];
+      const done = new Promise<void>((resolve) =>
+        queue.process(async (_data, job) => {
+          attempts.push(Date.now());
+          if (job.attempt < 3) throw new Error(`flaky ${job.attempt}`);
+          resolve();
+        }),
+      );
+      await queue.add({ n: 1 }, { attempts: 3, backoffMs: 100 });
+      await done;
+      expect(attempts).toHaveLength(3);
+      expect(attempts[2] - attempts[0]).toBeGreaterThanOrEqual(100);
+    });
+
+    it('ignores a second add with the id of a job that is still waiting', async () => {
+      const queue = make('dedupe');
+      const first = await queue.add({ n: 1 }, { jobId: 'report-42' });
+      const second = await queue.add({ n: 2 }, { jobId: 'report-42' });
+      expect(first.deduplicated).toBe(false);
+      expect(second).toEqual({ id: 'report-42', deduplicated: true });
+      const seen: number[] = [];
+      const done = new Promise<void>((resolve) => queue.process(async ({ n }) => void (seen.push(n), resolve())));
+      await done;
+      await queue.add({ n: 3 }, { jobId: 'other' });
+      await waitFor(() => seen.length === 2);
+      expect(seen).toEqual([1, 3]);
+    });
+
+    it('counts waiting jobs before a processor starts', async () => {
+      const queue = make('counts');
+      await queue.add({ n: 1 });
+      await queue.add({ n: 2 });
+      expect((await queue.counts()).waiting).toBe(2);
+    });
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

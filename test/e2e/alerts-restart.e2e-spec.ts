@@ -1,0 +1,77 @@
+// Alerts across a SIGTERM restart: the index is rebuilt from the database, and a crossing that happened
+// while the server was down fires once on the first tick after it, marked late.
+import { ApiClient, uniqueName } from './support/api-client';
+import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, waitForTriggers } from './support/alerts-helpers';
+import { RunningServer, startServer } from './support/server-process';
+
+describe('alerts across a restart', () => {
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  let owner: ApiClient;
+  const before: Record<string, any> = {};
+
+  afterAll(async () => {
+    // both share one data directory / database; the last one to run cleans it up
+    await first?.stop();
+    await (second ?? first)?.dispose();
+  });
+
+  beforeAll(async () => {
+    first = await startServer({ env: ALERTS_SERVER_ENV });
+    const admin = new ApiClient(first.url, first.adminKey);
+    owner = await new ApiClient(first.url).register(uniqueName('restarter'));
+
+    // BTC: the last price before the stop is below the alert; the first one after it is above (downtime crossing)
+    await sendTicks(admin, { symbol: 'BTC/USDT', price: 60000 });
+    before.downtime = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'above', price: 65000 });
+    // ETH: nothing crosses during the downtime; the crossing comes on the second tick after the restart
+    await sendTicks(admin, { symbol: 'ETH/USDT', price: 2900 });
+    before.afterRestart = await createAlert(owner, { symbol: 'ETH/USDT', condition: 'above', price: 3000 });
+    // SOL: a once alert that fired before the stop, and an every_time alert that fired and is cooling down
+    before.firedOnce = await createAlert(owner, { symbol: 'SOL/USDT', condition: 'above', price: 100 });
+    before.cooling = await createAlert(owner, { symbol: 'SOL/USDT', condition: 'above', price: 100, frequency: 'every_time', cooldownSec: 3600 });
+    await sendTicks(admin, { symbol: 'SOL/USDT', price: 101 });
+    await waitForTriggers(owner, before.firedOnce.id);
+    await waitForTriggers(owner, before.cooling.id);
+    await sendTicks(admin, { symbol: 'SOL/USDT', price: 99 });
+    // the last prices are flushed every second and on shutdown; a SIGTERM right after the ticks must not lose them
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    second = await startServer({ reuse: first, env: ALERTS_SERVER_ENV });
+    owner = new ApiClient(second.url, owner.apiKey);
+  });
+
+  it('fires an alert that crossed during the downtime once, on the first tick after the restart, with late: true', async () => {
+    const admin = new ApiClient(second!.url, second!.adminKey);
+    await sendTicks(admin, { symbol: 'BTC/USDT', price: 66000 });
+    const [trigger] = await waitForTriggers(owner, before.downtime.id);
+    expect(trigger).toMatchObject({ price: '66000', late: true });
+    await sendTicks(admin, { symbol: 'BTC/USDT', price: 64000 });
+    await tickAndSettle(owner, admin, 'BTC/USDT', 67000);
+    expect(await triggersOf(owner, before.downtime.id)).toHaveLength(1);
+    expect((await owner.get(`/api/v1/alerts/${before.downtime.id}`)).body).toMatchObject({ status: 'triggered', triggerCount: 1 });
+  });
+
+  it('fires an alert created before the restart on a crossing after it, not late', async () => {
+    const admin = new ApiClient(second!.url, second!.adminKey);
+    await tickAndSettle(owner, admin, 'ETH/USDT', 2950);
+    expect(await triggersOf(owner, before.afterRestart.id)).toEqual([]);
+    await sendTicks(admin, { symbol: 'ETH/USDT', price: 3100 });
+    const [trigger] = await waitForTriggers(owner, before.afterRestart.id);
+    expect(trigger).toMatchObject({ price: '3100', late: false });
+  });
+
+  it('neither refires a once alert that fired before the restart nor forgets an every_time cooldown', async () => {
+    const admin = new ApiClient(second!.url, second!.adminKey);
+    await tickAndSettle(owner, admin, 'SOL/USDT', 105);
+    expect(await triggersOf(owner, before.firedOnce.id)).toHaveLength(1);
+    expect(await triggersOf(owner, before.cooling.id)).toHaveLength(1);
+    expect((await owner.get(`/api/v1/alerts/${before.cooling.id}`)).body).toMatchObject({ status: 'active', triggerCount: 1 });
+  });
+
+  it('keeps every alert and its status across the restart', async () => {
+    const list = await owner.get('/api/v1/alerts?pageSize=500');
+    const ids = list.body.items.map((a: { id: string }) => a.id);
+    for (const alert of Object.values(before)) expect(ids).toContain(alert.id);
+  });
+});

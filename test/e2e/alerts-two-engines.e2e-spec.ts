@@ -1,0 +1,59 @@
+// Two server processes over one database evaluate the same ticks: every once-alert still fires exactly once.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ApiClient, uniqueName } from './support/api-client';
+import { e2eMode } from './support/e2e-mode';
+import { ROOT, RunningServer, startServer } from './support/server-process';
+import { waitUntil } from './support/wait-until';
+
+/** In embedded mode both processes share a standalone PGlite server; in services mode the harness's database. */
+async function sharedDatabase(): Promise<{ env: Record<string, string>; stop(): void }> {
+  if (e2eMode() === 'services') return { env: {}, stop: () => undefined };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/test/fakes/pglite-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).port)));
+  return { env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` }, stop: () => child.kill('SIGKILL') };
+}
+
+describe('two engines over one database', () => {
+  let database: { env: Record<string, string>; stop(): void };
+  let first: RunningServer;
+  let second: RunningServer;
+
+  beforeAll(async () => {
+    database = await sharedDatabase();
+    first = await startServer({ env: database.env });
+  });
+
+  afterAll(async () => {
+    await second?.stop();
+    await first?.dispose();
+    database?.stop();
+  });
+
+  it('fires every once-alert exactly once when both processes see the same ticks, twice', async () => {
+    const admin1 = new ApiClient(first.url, first.adminKey);
+    await admin1.post('/api/v1/admin/market/ticks', { ticks: [{ symbol: 'BTC/USDT', price: 60000 }] });
+    const user = await new ApiClient(first.url).register(uniqueName('twin'));
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const created = await user.post('/api/v1/alerts', { symbol: 'BTC/USDT', condition: 'above', price: 61000 + i });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id);
+    }
+    // the second process loads the same active alerts from the database at start
+    second = await startServer({ reuse: first, env: database.env });
+    const admin2 = new ApiClient(second.url, first.adminKey);
+    const tick = { ticks: [{ symbol: 'BTC/USDT', price: 62000 }] };
+    for (let round = 0; round < 2; round++) {
+      const answers = await Promise.all([admin1.post('/api/v1/admin/market/ticks', tick), admin2.post('/api/v1/admin/market/ticks', tick)]);
+      expect(answers.map((a) => a.status)).toEqual([202, 202]);
+    }
+    await waitUntil(async () => (await user.get('/api/v1/alerts/stats')).body.triggered === 20, 20_000, 'all 20 alerts triggered');
+    for (const id of ids) {
+      const triggers = await user.get(`/api/v1/alerts/${id}/triggers`);
+      expect(triggers.body.items).toHaveLength(1);
+    }
+    const stats = await user.get('/api/v1/alerts/stats');
+    expect(stats.body).toMatchObject({ active: 0, triggered: 20, triggersLast24h: 20 });
+  });
+});

@@ -1,0 +1,255 @@
+// The Telegram bot through the real telegraf client and a local Bot API server: accounts, /link, /price, /token,
+// bad input, a failing handler, and Telegram being unreachable when the server starts.
+import { FakeBotApi } from '../fakes/telegram';
+import { sendTicks } from './support/alerts-helpers';
+import { ApiClient, uniqueName } from './support/api-client';
+import { RunningServer } from './support/server-process';
+import {
+  API_KEY, botHealth, callbackAnswer, newGroupChatId, newPrivateChatId, REPLY_MS, startBotServer, TelegramChat, waitForBotState,
+} from './support/telegram-helpers';
+
+/** telegraf's polling waits 5 s after a failed getUpdates and our launcher backs off up to 30 s: room for both. */
+const RECOVERY_MS = 45_000;
+
+describe('telegram bot (polling)', () => {
+  const fake = new FakeBotApi();
+  let server: RunningServer;
+  let anonymous: ApiClient;
+  let admin: ApiClient;
+
+  const chat = (id = newPrivateChatId()) => new TelegramChat(fake, id);
+
+  beforeAll(async () => {
+    await fake.start();
+    server = await startBotServer(fake);
+    anonymous = new ApiClient(server.url);
+    admin = anonymous.as(server.adminKey);
+    await waitForBotState(anonymous, 'online', 20_000);
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await fake.stop();
+  });
+
+  describe('accounts', () => {
+    it('creates the account of a new private chat on /start and names it in the reply', async () => {
+      const alice = chat();
+      const reply = await alice.say('/start');
+      expect(reply.text).toContain(`user${alice.id}`);
+      expect(reply.text).toMatch(/account .* is ready/);
+      expect(reply.parse_mode).toBe('HTML');
+    });
+
+    it('says welcome back on a second /start and creates nothing new', async () => {
+      const bob = chat();
+      await bob.say('/start');
+      const again = await bob.say('/start');
+      expect(again.text).toContain('Welcome back');
+      expect(again.text).toContain(`user${bob.id}`);
+    });
+
+    it('answers /start in a group chat by asking for a private chat', async () => {
+      const group = chat(newGroupChatId());
+      const reply = await group.say('/start');
+      expect(reply.text).toMatch(/private chat/i);
+      expect(reply.text).not.toMatch(/is ready/);
+    });
+
+    it('gives a chat with neither account nor link the "no account" reply, never an error', async () => {
+      const stranger = chat();
+      for (const command of ['/alerts', '/alert BTC/USDT above 70000', '/token']) {
+        const reply = await stranger.say(command);
+        expect(reply.text).toContain('no Tradepulse account');
+        expect(reply.text).toContain('/start');
+        expect(reply.text).toContain('/link');
+      }
+    });
+
+    it('sends an API key on /token in a private chat, and the key works over REST', async () => {
+      const carol = chat();
+      await carol.say('/start');
+      const reply = await carol.say('/token');
+      const apiKey = API_KEY.exec(reply.text ?? '')?.[0];
+      expect(apiKey).toBeDefined();
+      const me = await anonymous.as(apiKey).get('/api/v1/me');
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ username: `user${carol.id}`, telegramLinked: true });
+    });
+  });
+
+  describe('/link', () => {
+    it('attaches the chat to an account registered over REST', async () => {
+      const dora = await anonymous.register(uniqueName('dora'));
+      const before = await dora.get('/api/v1/me');
+      expect(before.body.telegramLinked).toBe(false);
+      const issued = await dora.post('/api/v1/me/telegram-link');
+      expect(issued.status).toBe(201);
+      expect(issued.body.code).toMatch(/^[A-Z0-9]{8}$/);
+
+      const doraChat = chat();
+      const reply = await doraChat.say(`/link ${issued.body.code}`);
+      expect(reply.text).toContain('linked');
+      expect(reply.text).toContain(before.body.username);
+
+      const me = await dora.get('/api/v1/me');
+      expect(me.status).toBe(200);
+      expect(me.body.telegramLinked).toBe(true);
+      // the chat now acts as that account
+      expect((await doraChat.say('/start')).text).toContain('Welcome back');
+    });
+
+    it('answers a wrong code clearly and links nothing', async () => {
+      const eve = await anonymous.register(uniqueName('eve'));
+      await eve.post('/api/v1/me/telegram-link');
+      const eveChat = chat();
+      const reply = await eveChat.say('/link WRONGCODE');
+      expect(reply.text).toMatch(/unknown or expired/);
+      expect(reply.text).not.toMatch(/something went wrong/i);
+      expect((await eve.get('/api/v1/me')).body.telegramLinked).toBe(false);
+      const usage = await eveChat.say('/link');
+      expect(usage.text).toContain('Usage: /link');
+    });
+  });
+
+  describe('/price', () => {
+    it('shows the latest price after a tick', async () => {
+      await sendTicks(admin, { symbol: 'ETH/USDT', price: 3456.78 });
+      const reply = await chat().say('/price ETH/USDT');
+      expect(reply.text).toContain('ETH/USDT');
+      expect(reply.text).toContain('3456.78');
+    });
+
+    it('resolves a short symbol: /price eth', async () => {
+      await sendTicks(admin, { symbol: 'ETH/USDT', price: 3500 });
+      const reply = await chat().say('/price eth');
+      expect(reply.text).toContain('<b>ETH/USDT</b>: 3500');
+    });
+
+    it('answers an unknown symbol by listing the known ones', async () => {
+      const reply = await chat().say('/price DOGE');
+      expect(reply.text).toContain('DOGE');
+      expect(reply.text).toMatch(/don't know|unknown/i);
+      for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']) expect(reply.text).toContain(symbol);
+    });
+
+    it('answers /price without a symbol with the usage', async () => {
+      const reply = await chat().say('/price');
+      expect(reply.text).toContain('Usage: /price');
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers an unknown command by pointing to /help', async () => {
+      const reply = await chat().say('/frobnicate');
+      expect(reply.text).toContain('/frobnicate');
+      expect(reply.text).toContain('/help');
+    });
+
+    it('lists every command on /help', async () => {
+      const reply = await chat().say('/help');
+      for (const command of ['/start', '/link', '/price', '/alert', '/alerts', '/remove', '/token']) expect(reply.text).toContain(command);
+    });
+
+    it('answers plain text outside a dialogue with a hint instead of silence', async () => {
+      const reply = await chat().say('hello bot');
+      expect(reply.text).toContain('/help');
+    });
+  });
+
+  describe('a failing handler', () => {
+    it('answers with a short apology when a Bot API call inside the handler fails, and keeps working', async () => {
+      const frank = chat();
+      await frank.say('/start');
+      const { body } = await anonymous.as(API_KEY.exec((await frank.say('/token')).text ?? '')![0]).post('/api/v1/alerts', { symbol: 'SOL/USDT', condition: 'above', price: 500 });
+      const list = await frank.say('/alerts');
+      // the removal itself succeeds; editing the list message then fails on Telegram's side (500)
+      fake.failNext('editMessageText', 1, { status: 400, description: 'Bad Request: message can not be edited' });
+      const { after, queryId } = frank.press(list.message_id!, `alert:rm:${body.id}`);
+      await callbackAnswer(fake, queryId);
+      const apology = await frank.next('sendMessage', after);
+      expect(apology.text).toMatch(/sorry, something went wrong/i);
+      // the bot is still there
+      expect((await frank.say('/start')).text).toContain('Welcome back');
+    });
+  });
+});
+
+describe('telegram bot with the Bot API down at start', () => {
+  const fake = new FakeBotApi();
+  let server: RunningServer;
+  let anonymous: ApiClient;
+
+  beforeAll(async () => {
+    await fake.start();
+    await fake.setDown(true);
+    server = await startBotServer(fake);
+    anonymous = new ApiClient(server.url);
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await fake.stop();
+  });
+
+  it('starts anyway and reports the bot offline without failing readiness', async () => {
+    const health = await waitForBotState(anonymous, 'offline', 20_000);
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('ok');
+    expect(health.body.details.telegram.lastError).toBeTruthy();
+    expect((await anonymous.get('/health/live')).status).toBe(200);
+    expect((await anonymous.register(uniqueName('api_still_works'))).userId).toBeDefined();
+  });
+
+  it('comes online once the Bot API is back, without a restart, and answers /start', async () => {
+    await fake.setDown(false);
+    const health = await waitForBotState(anonymous, 'online', RECOVERY_MS);
+    expect(health.status).toBe(200);
+    const reply = await new TelegramChat(fake, newPrivateChatId()).say('/start', RECOVERY_MS);
+    expect(reply.text).toMatch(/is ready/);
+    expect(server.process.exitCode).toBeNull();
+  }, RECOVERY_MS * 2 + 10_000);
+
+  it('keeps answering after an outage while running', async () => {
+    const grace = new TelegramChat(fake, newPrivateChatId());
+    await grace.say('/start');
+    await fake.setDown(true);
+    const during = await botHealth(anonymous);
+    expect(during.status).toBe(200);
+    await fake.setDown(false);
+    const reply = await grace.say('/start', RECOVERY_MS);
+    expect(reply.text).toContain('Welcome back');
+  }, RECOVERY_MS + 10_000);
+
+  it('exits 0 promptly on SIGTERM while Telegram is unreachable', async () => {
+    await fake.setDown(true);
+    const started = Date.now();
+    const code = await server.stop();
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('telegram bot never reachable', () => {
+  const fake = new FakeBotApi();
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    await fake.start();
+    await fake.setDown(true);
+    server = await startBotServer(fake);
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await fake.stop();
+  });
+
+  it('exits 0 promptly on SIGTERM although the bot never launched', async () => {
+    await waitForBotState(new ApiClient(server.url), 'offline', 20_000);
+    const started = Date.now();
+    const code = await server.stop();
+    expect({ code, output: code === 0 ? '' : server.output().split('\n').filter((l) => /Error|not running/.test(l)).slice(-5).join('\n') }).toEqual({ code: 0, output: '' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
