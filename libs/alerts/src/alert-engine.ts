@@ -2,6 +2,7 @@
 // firings through AlertFiringWriter (serially, retried), and publishes AlertTriggered.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { ProfileService } from '@tradepulse/config';
 import { MarketDataService, Tick } from '@tradepulse/market-data';
 import { AppCache, counter, EventBus, histogram } from '@tradepulse/platform';
 import PQueue from 'p-queue';
@@ -23,8 +24,12 @@ const triggersTotal = counter({ name: 'tradepulse_alert_triggers_total', help: '
 const evaluationSeconds = histogram({ name: 'tradepulse_alert_evaluation_seconds', help: 'Time to evaluate one tick batch', buckets: [0.00001, 0.0001, 0.001, 0.01, 0.1] });
 const commitSeconds = histogram({ name: 'tradepulse_alert_commit_seconds', help: 'Time to commit the firings of one tick batch', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1] });
 
+const staleTicksTotal = counter({ name: 'tradepulse_alert_stale_ticks_total', help: 'Ticks older than market.staleAfterSec, not evaluated' });
+
 @Injectable()
 export class AlertEngine implements OnModuleInit {
+  /** a tick older than this is history, not a price to act on */
+  private staleAfterMs: number;
   private readonly logger = new Logger('AlertEngine');
   private index = new TriggerIndex();
   /** symbols whose last price came from before this process: their first tick may fire "late" alerts */
@@ -40,7 +45,11 @@ export class AlertEngine implements OnModuleInit {
     private readonly market: MarketDataService,
     private readonly bus: EventBus,
     private readonly cache: AppCache,
-  ) {}
+    profiles: ProfileService,
+  ) {
+    this.staleAfterMs = profiles.section('market').staleAfterSec * 1000;
+    profiles.onChange('market', (next) => (this.staleAfterMs = next.staleAfterSec * 1000));
+  }
 
   async onModuleInit(): Promise<void> {
     await this.rebuild();
@@ -75,7 +84,12 @@ export class AlertEngine implements OnModuleInit {
     const started = process.hrtime.bigint();
     const firings: Firing[] = [];
     const seen = new Set<string>();
+    const oldestAcceptedMs = Date.now() - this.staleAfterMs;
     for (const tick of ticks) {
+      if (tick.ts < oldestAcceptedMs) {
+        staleTicksTotal.inc();
+        continue;
+      }
       const late = this.catchingUp.delete(tick.symbol);
       for (const fired of this.index.evaluate(tick.symbol, tick.price, tick.ts)) {
         // one firing per alert per batch; a later tick of the same batch would be a newer firing of every_time

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ProfileService } from '@tradepulse/config';
 import { invalid, Roles } from '@tradepulse/platform';
 import { Candle } from './candle-book';
 import { CandlesQueryDto, InjectTicksDto, PricesQueryDto, PriceView } from './dto/market.dto';
@@ -10,18 +11,32 @@ import { PriceEntry } from './price-book';
 @ApiBearerAuth()
 @Controller()
 export class MarketController {
-  constructor(private readonly market: MarketDataService) {}
+  /** prices older than this are flagged `stale` (profile market.priceCacheTtlSec, live) */
+  private priceTtlMs: number;
+
+  constructor(
+    private readonly market: MarketDataService,
+    profiles: ProfileService,
+  ) {
+    this.priceTtlMs = profiles.section('market').priceCacheTtlSec * 1000;
+    profiles.onChange('market', (next) => (this.priceTtlMs = next.priceCacheTtlSec * 1000));
+  }
 
   @Get('market/symbols')
   symbols(): { items: Array<PriceView | { symbol: string; price: null; updatedAt: null }> } {
-    return { items: this.market.prices.symbols.map((s) => { const e = this.market.prices.get(s); return e ? view(e) : { symbol: s, price: null, updatedAt: null }; }) };
+    return {
+      items: this.market.prices.symbols.map((s) => {
+        const entry = this.market.prices.get(s);
+        return entry ? this.view(entry) : { symbol: s, price: null, updatedAt: null };
+      }),
+    };
   }
 
   @Get('market/prices')
   prices(@Query() query: PricesQueryDto): { items: PriceView[] } {
     const wanted = query.symbols ? query.symbols.split(',').map((s) => s.trim()).filter(Boolean) : [...this.market.prices.symbols];
     for (const symbol of wanted) if (!this.market.prices.has(symbol)) throw invalid(`symbols: unknown symbol "${symbol}"`);
-    return { items: wanted.map((s) => this.market.prices.get(s)).filter((e): e is PriceEntry => Boolean(e)).map(view) };
+    return { items: wanted.map((s) => this.market.prices.get(s)).filter((e): e is PriceEntry => Boolean(e)).map((e) => this.view(e)) };
   }
 
   @Get('market/candles')
@@ -39,8 +54,8 @@ export class MarketController {
     const ticks = this.market.ingest(body.ticks.map((t) => ({ symbol: t.symbol, price: t.price, ts: t.ts ?? now })), 'admin');
     return { accepted: ticks.length };
   }
-}
 
-function view(entry: PriceEntry): PriceView {
-  return { symbol: entry.symbol, price: entry.price, updatedAt: new Date(entry.updatedAt).toISOString() };
+  private view(entry: PriceEntry): PriceView {
+    return { symbol: entry.symbol, price: entry.price, updatedAt: new Date(entry.updatedAt).toISOString(), stale: Date.now() - entry.updatedAt > this.priceTtlMs };
+  }
 }

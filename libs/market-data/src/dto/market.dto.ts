@@ -59,4 +59,5 @@ export class PriceView {
   @ApiProperty() symbol!: string;
   @ApiProperty({ description: 'latest price (JSON number)' }) price!: number;
   @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: 'older than the profile market.priceCacheTtlSec' }) stale!: boolean;
 }
