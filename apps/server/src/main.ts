@@ -54,9 +54,15 @@ async function main(): Promise<void> {
       logger.error(`still running ${SHUTDOWN_DEADLINE_MS} ms after ${signal}; exiting`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    await app.close();
-    await embedded?.stop();
-    process.exit(0);
+    let code = 0;
+    try {
+      await app.close();
+    } catch (error) {
+      code = 1;
+      logger.error(`shutdown hook failed: ${(error as Error).stack ?? error}`);
+    }
+    await embedded?.stop().catch((error: Error) => logger.error(`closing the embedded database failed: ${error.message}`));
+    process.exit(code);
   };
   process.removeAllListeners('SIGTERM');
   process.removeAllListeners('SIGINT');

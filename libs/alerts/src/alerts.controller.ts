@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CachedRoute, CurrentUser, InvalidatesCache, Page } from '@tradepulse/platform';
+import { CachedRoute, CurrentUser, Page } from '@tradepulse/platform';
 import type { AuthUser } from '@tradepulse/platform';
 import { AlertStats, AlertsService } from './alerts.service';
 import { AlertTriggerView, AlertView, CreateAlertDto, ListAlertsQueryDto, UpdateAlertDto } from './dto/alert.dto';
@@ -12,7 +12,6 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Post()
-  @InvalidatesCache('alerts')
   @ApiCreatedResponse({ type: AlertView })
   @ApiConflictResponse({ description: "over the profile's per-user limit of active alerts" })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateAlertDto): Promise<AlertView> {
@@ -46,7 +45,6 @@ export class AlertsController {
   }
 
   @Patch(':id')
-  @InvalidatesCache('alerts')
   @ApiOkResponse({ type: AlertView })
   update(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: UpdateAlertDto): Promise<AlertView> {
     return this.alerts.update(user.id, id, body);
@@ -54,7 +52,6 @@ export class AlertsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @InvalidatesCache('alerts')
   @ApiNoContentResponse({ description: 'cancelled' })
   async cancel(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     await this.alerts.cancel(user.id, id);

@@ -59,6 +59,7 @@ export class AlertsService {
       return created;
     });
     this.engine.track(alert);
+    await this.invalidate(userId);
     return toAlertView(alert);
   }
 
@@ -87,14 +88,23 @@ export class AlertsService {
     if (dto.expiresAt !== undefined) alert.expiresAt = dto.expiresAt;
     await em.flush();
     if (alert.status === 'active') this.engine.track(alert);
+    await this.invalidate(userId);
     return toAlertView(alert);
   }
 
-  async cancel(userId: string, id: string): Promise<void> {
+  /** Returns false when the alert was no longer active (already fired, expired or cancelled). */
+  async cancel(userId: string, id: string): Promise<boolean> {
     const alert = await this.require(userId, id);
     // a conditional update: if it fired or expired meanwhile, it stays as it is and is no longer active either way
-    if (alert.status === 'active') await this.alerts.setStatus(userId, id, 'active', 'cancelled');
+    const cancelled = alert.status === 'active' && (await this.alerts.setStatus(userId, id, 'active', 'cancelled')) > 0;
     this.engine.untrack(id);
+    if (cancelled) await this.invalidate(userId);
+    return cancelled;
+  }
+
+  /** Cached lists and stats of this user are stale after any change, whether it came over REST or Telegram. */
+  private invalidate(userId: string): Promise<void> {
+    return this.cache.invalidateTag(`${userId}:alerts`);
   }
 
   async triggers(userId: string, id: string): Promise<{ items: AlertTriggerView[] }> {

@@ -69,10 +69,13 @@ export class AlertCommands implements OnModuleInit {
   async removeButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
     if (!ctx.state.account) return void (await ctx.answerCbQuery('This chat has no account.'));
     const userId = ctx.state.account.userId;
-    await this.alerts.cancel(userId, ctx.match[1]);
-    await ctx.answerCbQuery('Alert removed');
+    const removed = await this.alerts.cancel(userId, ctx.match[1]);
+    await ctx.answerCbQuery(removed ? 'Alert removed' : 'That alert was already removed or has fired');
     const { text, keyboard } = await this.renderList(userId);
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
+    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: Error) => {
+      // a second tap leaves the list as it was; Telegram refuses an edit that changes nothing
+      if (!/message is not modified/i.test(error.message)) throw error;
+    });
   }
 
   @Action(/^alert:(sym|cond|confirm|cancel):?(.*)$/)

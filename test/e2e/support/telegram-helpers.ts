@@ -42,6 +42,14 @@ export function waitForBotState(anonymous: ApiClient, state: string, timeoutMs =
   }, timeoutMs, 100);
 }
 
+/** SIGTERM, then the exit code, how long it took, and the error lines of the output when the exit was not clean. */
+export async function stopAndReport(server: RunningServer): Promise<{ code: number | null; errors: string[]; ms: number }> {
+  const started = Date.now();
+  const code = await server.stop();
+  const errors = code === 0 ? [] : server.output().split('\n').filter((line) => /Error|not running/.test(line)).slice(-5);
+  return { code, errors, ms: Date.now() - started };
+}
+
 /** A port nobody listens on right now (for servers whose own URL must be known before they start). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,6 +97,13 @@ export class TelegramChat {
     return this.next('sendMessage', after, timeoutMs);
   }
 
+  /** Writes `text` and resolves with the bot's next message to this chat that matches `reply` (a barrier). */
+  async sayAndAwait(text: string, reply: (call: RecordedCall) => boolean, timeoutMs = REPLY_MS): Promise<RecordedCall> {
+    const after = this.mark();
+    this.fake.sendText(this.id, text, this.from);
+    return this.fake.waitForMessage((call) => call.seq > after && call.method === 'sendMessage' && String(call.chat_id) === String(this.id) && reply(call), timeoutMs);
+  }
+
   /** Presses the inline button `data` under the bot's message `messageId`; returns the mark to wait from. */
   press(messageId: number, data: string): { after: number; queryId: string } {
     const after = this.mark();
@@ -111,6 +126,9 @@ export class TelegramChat {
 export function callbackAnswer(fake: FakeBotApi, queryId: string, timeoutMs = REPLY_MS): Promise<RecordedCall> {
   return fake.waitForMessage((call) => call.method === 'answerCallbackQuery' && call.callback_query_id === queryId, timeoutMs);
 }
+
+/** The /help answer: a reply that can only be the answer to /help, to use as a barrier. */
+export const isHelp = (call: RecordedCall): boolean => (call.text ?? '').includes('Tradepulse commands');
 
 /** The callback_data of every inline button of a recorded message, row by row flattened. */
 export function buttonsOf(call: RecordedCall): Array<{ text: string; callback_data?: string }> {

@@ -1,7 +1,7 @@
 // Launches and stops the bot ourselves (nestjs-telegraf's launch kills the process when Telegram is unreachable
 // and hangs on shutdown): polling by default, webhook mode when configured; retries with backoff forever, and
 // reports its state to /health/ready without making the API unready.
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
 import { HealthRegistry } from '@tradepulse/platform';
 import { InjectBot } from 'nestjs-telegraf';
@@ -15,7 +15,7 @@ export type BotState = 'starting' | 'online' | 'offline' | 'stopped';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 @Injectable()
-export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelegramBot');
   private state: BotState = 'starting';
   private lastError?: string;
@@ -26,6 +26,8 @@ export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly config: AppConfig,
     health: HealthRegistry,
   ) {
+    guardStop(bot);
+    watchPolling(bot, (ok, error) => this.onPoll(ok, error));
     health.register({ name: 'telegram', critical: false, check: async () => ({ up: this.state === 'online', state: this.state, ...(this.lastError ? { lastError: this.lastError } : {}) }) });
   }
 
@@ -37,14 +39,15 @@ export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     void this.runForever();
   }
 
+  /** Before nestjs-telegraf stops the bot, so that the stop is not mistaken for a polling failure. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.state = 'stopped';
-    try {
-      if (!this.config.env.TELEGRAM_WEBHOOK_URL) this.bot.stop('shutdown');
-    } catch {
-      // not running: nothing to stop
-    }
+    if (!this.config.env.TELEGRAM_WEBHOOK_URL) this.bot.stop('shutdown');
   }
 
   private async runForever(): Promise<void> {
@@ -90,6 +93,20 @@ export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       .catch((error: Error) => this.logger.warn(`setMyCommands failed: ${error.message}`));
   }
 
+  /** telegraf retries failed polls by itself; the health state follows them. */
+  private onPoll(ok: boolean, error?: Error): void {
+    if (this.stopping || this.state === 'starting') return;
+    if (ok && this.state === 'offline') {
+      this.state = 'online';
+      this.lastError = undefined;
+      this.logger.log('Telegram reachable again');
+    } else if (!ok && this.state === 'online') {
+      this.state = 'offline';
+      this.lastError = error?.message;
+      this.logger.warn(`polling Telegram failed: ${error?.message}; telegraf retries`);
+    }
+  }
+
   private polledOut(error?: Error): void {
     if (this.stopping) return;
     this.state = 'offline';
@@ -97,4 +114,32 @@ export class BotLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.warn(`polling stopped${error ? `: ${error.message}` : ''}; reconnecting`);
     void this.runForever();
   }
+}
+
+/** nestjs-telegraf's own shutdown hook calls bot.stop() unguarded; it throws when the bot never ran (webhook mode, Telegram unreachable). */
+function guardStop(bot: Telegraf<BotContext>): void {
+  const stop = bot.stop.bind(bot);
+  bot.stop = (reason?: string) => {
+    try {
+      stop(reason);
+    } catch {
+      // not running: nothing to stop
+    }
+  };
+}
+
+/** Reports the outcome of every getUpdates call. */
+function watchPolling(bot: Telegraf<BotContext>, report: (ok: boolean, error?: Error) => void): void {
+  const callApi = bot.telegram.callApi.bind(bot.telegram) as (...args: unknown[]) => Promise<unknown>;
+  (bot.telegram as unknown as { callApi: (...args: unknown[]) => Promise<unknown> }).callApi = async (...args: unknown[]) => {
+    if (args[0] !== 'getUpdates') return callApi(...args);
+    try {
+      const result = await callApi(...args);
+      report(true);
+      return result;
+    } catch (error) {
+      report(false, error as Error);
+      throw error;
+    }
+  };
 }
