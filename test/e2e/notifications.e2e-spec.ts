@@ -4,8 +4,9 @@
 import { createHmac } from 'node:crypto';
 import { FakeBotApi } from '../fakes/telegram';
 import { WebhookReceiver } from '../fakes/webhooks/webhook-receiver';
-import { createAlert, EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
+import { EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
+import { fireAlertsOn, storedFor } from './support/notification-helpers';
 import { DeliveredItem, NotificationSocket } from './support/notification-socket';
 import { RunningServer } from './support/server-process';
 import { API_KEY, newPrivateChatId, startBotServer, TelegramChat } from './support/telegram-helpers';
@@ -35,24 +36,8 @@ describe('notifications', () => {
     return socket;
   };
 
-  /** Creates `count` alerts on a fresh symbol and fires them all with one tick; returns their ids. */
-  async function fireAlerts(client: ApiClient, count: number): Promise<string[]> {
-    const symbol = ownSymbol();
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push((await createAlert(client, { symbol, condition: 'above', price: 10 + i })).id);
-    await sendTicks(admin, { symbol, price: 100 });
-    return ids;
-  }
-
+  const fireAlerts = (client: ApiClient, count: number) => fireAlertsOn(admin, client, ownSymbol(), count);
   const forAlert = (alertId: string) => (item: DeliveredItem) => item.data.alertId === alertId;
-
-  async function storedFor(client: ApiClient, alertIds: string[]): Promise<any[]> {
-    return waitFor(async () => {
-      const page = await client.get('/api/v1/notifications?pageSize=500');
-      const items = page.body.items.filter((item: any) => alertIds.includes(item.data.alertId));
-      return items.length === alertIds.length ? items : false;
-    });
-  }
 
   beforeAll(async () => {
     await Promise.all([fake.start(), receiver.start()]);
@@ -243,7 +228,7 @@ describe('notifications', () => {
       const mark = chat.mark();
       const alertIds = await fireAlerts(kim, 3);
       const titles = (await storedFor(kim, alertIds)).map((item: any) => item.title as string);
-      const message = await chat.next('sendMessage', mark).catch((e) => { console.log(server.output().slice(-5000)); throw e; });
+      const message = await chat.next('sendMessage', mark);
       expect(message.text).toContain('3 alert notifications');
       for (const title of titles) expect(message.text).toContain(title);
       expect(message.parse_mode).toBe('HTML');

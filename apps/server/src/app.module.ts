@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule, ProfileService } from '@tradepulse/config';
 import { AlertsModule } from '@tradepulse/alerts';
 import { MarketDataModule } from '@tradepulse/market-data';
+import { NotificationsModule } from '@tradepulse/notifications';
 import { MonitoringModule } from '@tradepulse/monitoring';
 import { DatabaseConnection, PlatformModule, RouteStats } from '@tradepulse/platform';
 import { TelegramModule } from '@tradepulse/telegram';
@@ -43,6 +44,7 @@ export class AppModule {
         TelegramModule.forRoot(config, plugins.telegram),
         MarketDataModule,
         ...(plugins.alerts ? [AlertsModule] : []),
+        ...(plugins.notifications ? [NotificationsModule.forRoot({ webhookAllowlist: config.env.WEBHOOK_ALLOWLIST })] : []),
       ],
     };
   }

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, ProfileName, ProfileService } from '@tradepulse/config';
 import { readStoredProfile } from '@tradepulse/monitoring';
+import { SocketIoAdapter } from '@tradepulse/notifications';
 import { RouteStats, runMigrations } from '@tradepulse/platform';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, profiles, database: connection, routeStats }), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new SocketIoAdapter(app));
   await setUpHttp(app, profiles, routeStats);
   app.enableShutdownHooks();
 

@@ -49,6 +49,8 @@ export const envSchema = z.object({
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().optional(),
+  /** webhook targets allowed although private/loopback/link-local: comma list of host or host:port */
+  WEBHOOK_ALLOWLIST: list.default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,24 @@
+// A delivery channel is one class: `@NotificationChannel('name')` on an injectable that implements
+// ChannelSender, listed in the module's providers. The dispatcher discovers it at start.
+import { DiscoveryService } from '@nestjs/core';
+import type { StoredNotification } from '../notification';
+
+export interface ChannelSender {
+  /**
+   * Sends one batch of one user's notifications (already claimed for this channel). Resolves when sent, or
+   * with 'queued' when the channel reports the outcome itself later (the records stay claimed until then).
+   * Throw DeliverySkipped when the user has no target on this channel; any other error marks them failed.
+   */
+  send(userId: string, items: StoredNotification[]): Promise<void | 'queued'>;
+}
+
+/** Marks a provider as a notification channel; the argument is its name in preferences and delivery records. */
+export const NotificationChannel = DiscoveryService.createDecorator<string>();
+
+/** The user cannot be reached on this channel (no chat linked, no endpoint): recorded as 'skipped'. */
+export class DeliverySkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'DeliverySkipped';
+  }
+}

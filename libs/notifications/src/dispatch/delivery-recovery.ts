@@ -1,0 +1,90 @@
+// Repairs what a stopped process left behind: notifications relayed but never dispatched (they waited in a
+// batch window), and delivery claims never acknowledged (stopped between claim and send). The latter are sent
+// again with the same dedupe key. Worker role; shortly after start, then every RECOVERY_INTERVAL_MS.
+// Without Redis this process is the only one, so at start everything older than the start is an orphan;
+// with Redis other processes may still hold those in their windows, so only what outlived its window is.
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, ProfileService } from '@tradepulse/config';
+import type { StoredNotification } from '../notification';
+import { DeliveriesRepository } from '../store/deliveries.repository';
+import { NotificationsRepository } from '../store/notifications.repository';
+import { NotificationDispatcher } from './notification-dispatcher';
+
+const RECOVERY_INTERVAL_MS = 10_000;
+const FIRST_PASS_DELAY_MS = 2_000;
+/** beyond its batch window, how long a notification may stay undispatched before it counts as orphaned */
+const UNDISPATCHED_GRACE_SEC = 10;
+/** a claim older than this without an outcome belongs to a process that stopped */
+const STALE_CLAIM_SEC = 300;
+const MAX_CLAIM_ATTEMPTS = 3;
+const BATCH_LIMIT = 500;
+
+@Injectable()
+export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DeliveryRecovery');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private readonly startedAt = new Date();
+  private firstPass = true;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly profiles: ProfileService,
+    private readonly notifications: NotificationsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly dispatcher: NotificationDispatcher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('worker')) return;
+    const run = (delayMs: number) => {
+      this.timer = setTimeout(() => {
+        this.running = this.pass().finally(() => {
+          this.running = undefined;
+          if (this.timer) run(RECOVERY_INTERVAL_MS);
+        });
+      }, delayMs);
+      this.timer.unref();
+    };
+    run(FIRST_PASS_DELAY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  async pass(): Promise<void> {
+    try {
+      const alone = this.firstPass && !this.config.distributed;
+      this.firstPass = false;
+      const { batchWindowMs } = this.profiles.section('notifications');
+      const orphaned = alone
+        ? await this.notifications.undispatchedBefore(this.startedAt, BATCH_LIMIT)
+        : await this.notifications.undispatched(UNDISPATCHED_GRACE_SEC, batchWindowMs, BATCH_LIMIT);
+      if (orphaned.length) {
+        this.logger.log(`dispatching ${orphaned.length} notification(s) left undelivered by a stopped process`);
+        await this.dispatcher.accept(orphaned, 0);
+      }
+      const staleSec = alone ? Math.max(0, (Date.now() - this.startedAt.getTime()) / 1000) : STALE_CLAIM_SEC;
+      const stale = await this.deliveries.reclaimStale(staleSec, MAX_CLAIM_ATTEMPTS, BATCH_LIMIT);
+      if (stale.length) this.logger.log(`sending again ${stale.length} delivery claim(s) never acknowledged`);
+      for (const [key, items] of groupByChannelAndUser(stale)) {
+        const [channel, userId] = JSON.parse(key) as [string, string];
+        await this.dispatcher.resend(channel, userId, items);
+      }
+    } catch (error) {
+      this.logger.warn(`recovery pass failed; it runs again in ${RECOVERY_INTERVAL_MS / 1000} s: ${(error as Error).message}`);
+    }
+  }
+}
+
+function groupByChannelAndUser(stale: ReadonlyArray<{ channel: string; notification: StoredNotification }>): Map<string, StoredNotification[]> {
+  const groups = new Map<string, StoredNotification[]>();
+  for (const { channel, notification } of stale) {
+    const key = JSON.stringify([channel, notification.userId]);
+    groups.set(key, [...(groups.get(key) ?? []), notification]);
+  }
+  return groups;
+}

@@ -1,0 +1,152 @@
+import type { ProfileService } from '@tradepulse/config';
+import { ChannelSender, DeliverySkipped } from '../channels/notification-channel';
+import type { StoredNotification } from '../notification';
+import { applyChange, defaultPreferences, NotificationPreferences, PreferencesChange } from '../preferences/notification-preferences';
+import type { PreferencesService } from '../preferences/preferences.service';
+import type { ChannelPlan, DeliveriesRepository, DeliveryStatus } from '../store/deliveries.repository';
+import type { ChannelRegistry } from './channel-registry';
+import { NotificationDispatcher } from './notification-dispatcher';
+
+/** Delivery records with the table's primary key: a second claim of the same id × channel claims nothing. */
+class RecordedDeliveries {
+  readonly records = new Map<string, { status: DeliveryStatus; reason?: string }>();
+
+  async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
+    const claimed = new Map<string, string[]>();
+    for (const id of ids) {
+      for (const plan of plans) {
+        const key = `${id}/${plan.channel}`;
+        if (this.records.has(key)) continue;
+        this.records.set(key, { status: plan.status, reason: plan.reason });
+        if (plan.status === 'claimed') claimed.set(plan.channel, [...(claimed.get(plan.channel) ?? []), id]);
+      }
+    }
+    return claimed;
+  }
+
+  async mark(channel: string, ids: readonly string[], status: DeliveryStatus, reason?: string): Promise<void> {
+    for (const id of ids) this.records.set(`${id}/${channel}`, { status, reason });
+  }
+
+  status(id: string, channel: string): DeliveryStatus | undefined {
+    return this.records.get(`${id}/${channel}`)?.status;
+  }
+}
+
+class RecordingChannel implements ChannelSender {
+  readonly batches: Array<{ userId: string; ids: string[] }> = [];
+  constructor(private readonly outcome: () => Promise<void | 'queued'> = async () => undefined) {}
+
+  async send(userId: string, items: StoredNotification[]): Promise<void | 'queued'> {
+    this.batches.push({ userId, ids: items.map((item) => item.id) });
+    return this.outcome();
+  }
+}
+
+let nextId = 1;
+function note(userId: string, priority: StoredNotification['priority'] = 'normal', category: StoredNotification['category'] = 'alert'): StoredNotification {
+  const at = new Date();
+  return { id: String(nextId++), userId, category, priority, title: 't', body: 'b', data: {}, createdAt: at, occurredAt: at, readAt: null };
+}
+
+function setUp(channels: Record<string, ChannelSender>, changes: Record<string, PreferencesChange> = {}) {
+  const deliveries = new RecordedDeliveries();
+  const preferencesOf = (userId: string): NotificationPreferences => applyChange(defaultPreferences(), changes[userId] ?? {});
+  const preferences = {
+    get: async (userId: string) => preferencesOf(userId),
+    forUsers: async (userIds: readonly string[]) => new Map(userIds.map((userId) => [userId, preferencesOf(userId)])),
+  } as unknown as PreferencesService;
+  const profiles = { section: () => ({ batchWindowMs: 1000, batchSize: 10 }), onChange: () => () => undefined } as unknown as ProfileService;
+  const registry = { names: Object.keys(channels), get: (name: string) => channels[name] } as unknown as ChannelRegistry;
+  const dispatcher = new NotificationDispatcher(profiles, preferences, deliveries as unknown as DeliveriesRepository, registry);
+  return { dispatcher, deliveries };
+}
+
+/** Lets the flush's awaited (fake) queries run. */
+const settle = () => new Promise((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
+
+beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
+afterEach(() => jest.useRealTimers());
+
+describe('NotificationDispatcher', () => {
+  it('sends a critical notification alone and at once, while normal ones wait for the window as one batch', async () => {
+    const websocket = new RecordingChannel();
+    const { dispatcher } = setUp({ websocket });
+    const [a, b, critical] = [note('u1'), note('u1'), note('u1', 'critical')];
+    await dispatcher.accept([a, b, critical]);
+    await settle();
+    expect(websocket.batches).toEqual([{ userId: 'u1', ids: [critical.id] }]);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(websocket.batches).toEqual([{ userId: 'u1', ids: [critical.id] }, { userId: 'u1', ids: [a.id, b.id] }]);
+  });
+
+  it('records a muted category as skipped on every channel and sends nothing', async () => {
+    const websocket = new RecordingChannel();
+    const telegram = new RecordingChannel();
+    const { dispatcher, deliveries } = setUp({ websocket, telegram }, { u1: { mutedCategories: ['signal'] } });
+    const muted = note('u1', 'critical', 'signal');
+    await dispatcher.accept([muted]);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(websocket.batches).toEqual([]);
+    expect(telegram.batches).toEqual([]);
+    expect([deliveries.status(muted.id, 'websocket'), deliveries.status(muted.id, 'telegram')]).toEqual(['skipped', 'skipped']);
+  });
+
+  it('sends only what it claimed: a notification another process claimed on a channel is not sent there again', async () => {
+    const websocket = new RecordingChannel();
+    const { dispatcher, deliveries } = setUp({ websocket });
+    const [mine, theirs] = [note('u1'), note('u1')];
+    await deliveries.claim([theirs.id], [{ channel: 'websocket', status: 'claimed' }]);
+    await dispatcher.accept([mine, theirs]);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(websocket.batches).toEqual([{ userId: 'u1', ids: [mine.id] }]);
+    expect(deliveries.status(mine.id, 'websocket')).toBe('sent');
+  });
+
+  it('records each channel outcome: sent, off in preferences, no target, failed, or left claimed when queued', async () => {
+    const channels = {
+      websocket: new RecordingChannel(),
+      telegram: new RecordingChannel(async () => Promise.reject(new DeliverySkipped('no Telegram chat linked'))),
+      webhook: new RecordingChannel(async () => 'queued'),
+      sms: new RecordingChannel(async () => Promise.reject(new Error('gateway down'))),
+      email: new RecordingChannel(),
+    };
+    const { dispatcher, deliveries } = setUp(channels, { u1: { channels: { email: false } } });
+    const item = note('u1');
+    await dispatcher.accept([item]);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    const outcome = Object.fromEntries(Object.keys(channels).map((channel) => [channel, deliveries.records.get(`${item.id}/${channel}`)]));
+    expect(outcome).toEqual({
+      websocket: { status: 'sent' },
+      telegram: { status: 'skipped', reason: 'no Telegram chat linked' },
+      webhook: { status: 'claimed' },
+      sms: { status: 'failed', reason: 'gateway down' },
+      email: { status: 'skipped', reason: 'channel turned off in preferences' },
+    });
+    expect(channels.email.batches).toEqual([]);
+  });
+
+  it('does not take a notification twice while it waits in the window', async () => {
+    const websocket = new RecordingChannel();
+    const { dispatcher } = setUp({ websocket });
+    const item = note('u1');
+    await dispatcher.accept([item]);
+    await dispatcher.accept([item], 0);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(websocket.batches).toEqual([{ userId: 'u1', ids: [item.id] }]);
+  });
+
+  it('flushes what waits when the application shuts down', async () => {
+    const websocket = new RecordingChannel();
+    const { dispatcher } = setUp({ websocket });
+    const item = note('u2');
+    await dispatcher.accept([item]);
+    await dispatcher.beforeApplicationShutdown();
+    expect(websocket.batches).toEqual([{ userId: 'u2', ids: [item.id] }]);
+  });
+});

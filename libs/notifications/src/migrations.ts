@@ -1,0 +1,67 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * The notification store, one delivery record per notification × channel, preferences and webhook endpoints.
+ * Categories and priorities are not checked here: an unknown value written by a producer must not block the
+ * relay batch it arrives in.
+ */
+export class Migration20261124000400Notifications extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table "notifications" (
+      "id" bigserial primary key,
+      "user_id" uuid not null references "users" ("id") on delete cascade,
+      "category" text not null,
+      "priority" text not null,
+      "title" text not null,
+      "body" text not null,
+      "data" jsonb not null default '{}',
+      "event_key" text not null unique,
+      "occurred_at" timestamptz not null,
+      "created_at" timestamptz not null default now(),
+      "read_at" timestamptz null,
+      "dispatched_at" timestamptz null
+    );`);
+    this.addSql(`create index "notifications_user_idx" on "notifications" ("user_id", "id" desc);`);
+    this.addSql(`create index "notifications_unread_idx" on "notifications" ("user_id", "id" desc) where "read_at" is null;`);
+    this.addSql(`create index "notifications_undispatched_idx" on "notifications" ("id") where "dispatched_at" is null;`);
+    this.addSql(`create table "deliveries" (
+      "notification_id" bigint not null references "notifications" ("id") on delete cascade,
+      "channel" text not null,
+      "status" text not null check ("status" in ('claimed','sent','failed','skipped')),
+      "attempts" int not null default 0,
+      "last_error" text null,
+      "updated_at" timestamptz not null default now(),
+      primary key ("notification_id", "channel")
+    );`);
+    this.addSql(`create index "deliveries_claimed_idx" on "deliveries" ("updated_at") where "status" = 'claimed';`);
+    this.addSql(`create table "notification_preferences" (
+      "user_id" uuid primary key references "users" ("id") on delete cascade,
+      "channels" jsonb not null default '{}',
+      "muted_categories" text[] not null default '{}',
+      "digest_enabled" boolean not null default false,
+      "digest_window_sec" int not null default 300,
+      "updated_at" timestamptz not null default now()
+    );`);
+    this.addSql(`create table "webhooks" (
+      "id" uuid primary key,
+      "user_id" uuid not null references "users" ("id") on delete cascade,
+      "url" text not null,
+      "secret" text not null,
+      "consecutive_failures" int not null default 0,
+      "last_error" text null,
+      "last_delivered_at" timestamptz null,
+      "disabled_at" timestamptz null,
+      "created_at" timestamptz not null default now()
+    );`);
+    this.addSql(`create index "webhooks_user_idx" on "webhooks" ("user_id", "created_at");`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists "webhooks";');
+    this.addSql('drop table if exists "notification_preferences";');
+    this.addSql('drop table if exists "deliveries";');
+    this.addSql('drop table if exists "notifications";');
+  }
+}
+
+export const notificationMigrations = [{ name: 'Migration20261124000400Notifications', class: Migration20261124000400Notifications }];

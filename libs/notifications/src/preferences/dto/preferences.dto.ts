@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { NotificationCategory } from '@tradepulse/platform';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { NOTIFICATION_CATEGORIES } from '../../notification';
+
+export class ChannelSwitchesDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() websocket?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() telegram?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook?: boolean;
+}
+
+export class DigestDto {
+  @ApiPropertyOptional({ description: 'batch this user\'s notifications over windowSec instead of the profile\'s window' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ minimum: 10, maximum: 86_400, description: 'seconds' })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  windowSec?: number;
+}
+
+/** PUT body: the fields sent replace the stored ones; fields left out keep their value. */
+export class UpdatePreferencesDto {
+  @ApiPropertyOptional({ type: ChannelSwitchesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelSwitchesDto)
+  channels?: ChannelSwitchesDto;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES, isArray: true, description: 'stored but not delivered' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(NOTIFICATION_CATEGORIES.length)
+  @IsIn(NOTIFICATION_CATEGORIES, { each: true })
+  mutedCategories?: NotificationCategory[];
+
+  @ApiPropertyOptional({ type: DigestDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DigestDto)
+  digest?: DigestDto;
+}
+
+class ChannelSwitchesView {
+  @ApiProperty() websocket!: boolean;
+  @ApiProperty() telegram!: boolean;
+  @ApiProperty() webhook!: boolean;
+}
+
+class DigestView {
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ description: 'seconds' }) windowSec!: number;
+}
+
+export class PreferencesView {
+  @ApiProperty({ type: ChannelSwitchesView }) channels!: ChannelSwitchesView;
+  @ApiProperty({ enum: NOTIFICATION_CATEGORIES, isArray: true }) mutedCategories!: NotificationCategory[];
+  @ApiProperty({ type: DigestView }) digest!: DigestView;
+}

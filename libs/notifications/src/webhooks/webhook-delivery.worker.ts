@@ -1,0 +1,95 @@
+// Runs the `webhooks` queue (worker role): one POST per job, one request at a time per endpoint, a timeout
+// per request, retries by the queue with exponential backoff, the endpoint disabled after too many failures
+// in a row. Redirects are not followed: a redirect could lead to a target the policy refuses.
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, ProfileService } from '@tradepulse/config';
+import { JobContext, JobQueueFactory } from '@tradepulse/platform';
+import Bottleneck from 'bottleneck';
+import { notificationMetrics } from '../notification-metrics';
+import { DeliveriesRepository } from '../store/deliveries.repository';
+import { WEBHOOK_QUEUE, WebhookJob } from './webhook-job';
+import { DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from './webhook-signature';
+import { WebhookTargetPolicy } from './webhook-target';
+import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
+
+const CHANNEL = 'webhook';
+
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Webhooks');
+  /** concurrency 1 per endpoint, inside this process */
+  private readonly perEndpoint = new Bottleneck.Group({ maxConcurrent: 1 });
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly profiles: ProfileService,
+    private readonly queues: JobQueueFactory,
+    private readonly webhooks: WebhooksRepository,
+    private readonly deliveries: DeliveriesRepository,
+    @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.hasRole('worker')) return;
+    this.queues
+      .get<WebhookJob>(WEBHOOK_QUEUE)
+      .process((job, context) => this.perEndpoint.key(job.endpointId).schedule(() => this.deliver(job, context)), { concurrency: this.profiles.bootValue('queues').concurrency });
+  }
+
+  /** Resolves when the job is done (delivered, or failed for good); throws to have the queue retry it. */
+  async deliver(job: WebhookJob, context: JobContext): Promise<void> {
+    const endpoint = await this.webhooks.findById(job.endpointId);
+    if (!endpoint || endpoint.disabledAt) {
+      await this.deliveries.mark(CHANNEL, job.notificationIds, 'skipped', endpoint ? 'webhook endpoint disabled' : 'webhook endpoint removed');
+      return;
+    }
+    const refusal = await this.targets.refusal(endpoint.url);
+    const error = refusal ? `target refused: ${refusal}` : await this.post(endpoint, job, context.attempt);
+    if (!error) {
+      notificationMetrics.webhookAttempts.inc({ outcome: 'delivered' });
+      await this.webhooks.recordSuccess(endpoint.id);
+      await this.deliveries.mark(CHANNEL, job.notificationIds, 'sent');
+      notificationMetrics.delivered.inc({ channel: CHANNEL }, job.notificationIds.length);
+      notificationMetrics.latency.observe({ channel: CHANNEL }, (Date.now() - job.occurredAtMs) / 1000);
+      return;
+    }
+    notificationMetrics.webhookAttempts.inc({ outcome: 'failed' });
+    const { disableAfterFailures } = this.profiles.section('webhooks');
+    const disabledNow = await this.webhooks.recordFailure(endpoint.id, error, disableAfterFailures);
+    if (disabledNow) this.logger.warn(`webhook ${endpoint.id} disabled after ${disableAfterFailures} consecutive failures (last: ${error})`);
+    if (disabledNow || refusal || context.attempt >= job.maxAttempts) {
+      await this.deliveries.mark(CHANNEL, job.notificationIds, 'failed', error);
+      notificationMetrics.failures.inc({ channel: CHANNEL }, job.notificationIds.length);
+      this.logger.warn(`webhook delivery ${job.deliveryId} to ${endpoint.id} failed for good after ${context.attempt} attempt(s): ${error}`);
+      return;
+    }
+    await this.deliveries.recordAttempt(CHANNEL, job.notificationIds, error);
+    throw new Error(`webhook ${endpoint.id}: ${error}`);
+  }
+
+  /** Undefined when the endpoint answered 2xx, else what went wrong. */
+  private async post(endpoint: WebhookEndpoint, job: WebhookJob, attempt: number): Promise<string | undefined> {
+    const { timeoutMs } = this.profiles.section('webhooks');
+    try {
+      const response = await fetch(endpoint.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Tradepulse-Webhooks/1',
+          [SIGNATURE_HEADER]: signBody(endpoint.secret, job.body),
+          [DELIVERY_HEADER]: job.deliveryId,
+          'X-Tradepulse-Attempt': String(attempt),
+        },
+        body: job.body,
+      });
+      await response.body?.cancel();
+      return response.ok ? undefined : `answered HTTP ${response.status}`;
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+      const cause = (error as { cause?: Error }).cause;
+      return cause?.message ?? (error as Error).message;
+    }
+  }
+}

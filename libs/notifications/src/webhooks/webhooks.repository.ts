@@ -1,0 +1,90 @@
+// Every query on `webhooks`, scoped by owner where a user asks.
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { optionalDate, query, Row, run, toDate } from '../store/sql';
+
+export interface WebhookEndpoint {
+  id: string;
+  userId: string;
+  url: string;
+  secret: string;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastDeliveredAt: Date | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = 'id, user_id, url, secret, consecutive_failures, last_error, last_delivered_at, disabled_at, created_at';
+
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(userId: string, url: string, secret: string): Promise<WebhookEndpoint> {
+    const rows = await query(this.em, `insert into webhooks (id, user_id, url, secret) values (?, ?, ?, ?) returning ${COLUMNS}`, [randomUUID(), userId, url, secret]);
+    return toEndpoint(rows[0]);
+  }
+
+  async listOwned(userId: string, limit: number, offset: number): Promise<{ items: WebhookEndpoint[]; total: number }> {
+    const [rows, counted] = await Promise.all([
+      query(this.em, `select ${COLUMNS} from webhooks where user_id = ? order by created_at, id limit ? offset ?`, [userId, limit, offset]),
+      query(this.em, 'select count(*)::int as total from webhooks where user_id = ?', [userId]),
+    ]);
+    return { items: rows.map(toEndpoint), total: Number(counted[0]?.total ?? 0) };
+  }
+
+  async countOwned(userId: string): Promise<number> {
+    const rows = await query(this.em, 'select count(*)::int as total from webhooks where user_id = ?', [userId]);
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /** false when the id is missing or another user's: the caller answers both the same way. */
+  async deleteOwned(userId: string, id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return (await run(this.em, 'delete from webhooks where id = ? and user_id = ?', [id, userId])) > 0;
+  }
+
+  async enabledFor(userId: string): Promise<WebhookEndpoint[]> {
+    const rows = await query(this.em, `select ${COLUMNS} from webhooks where user_id = ? and disabled_at is null order by created_at, id`, [userId]);
+    return rows.map(toEndpoint);
+  }
+
+  async findById(id: string): Promise<WebhookEndpoint | undefined> {
+    const rows = await query(this.em, `select ${COLUMNS} from webhooks where id = ?`, [id]);
+    return rows[0] ? toEndpoint(rows[0]) : undefined;
+  }
+
+  async recordSuccess(id: string): Promise<void> {
+    await run(this.em, 'update webhooks set consecutive_failures = 0, last_error = null, last_delivered_at = now() where id = ?', [id]);
+  }
+
+  /** Counts a failed POST; returns true when this failure disabled the endpoint. */
+  async recordFailure(id: string, error: string, disableAfterFailures: number): Promise<boolean> {
+    const rows = await query(
+      this.em,
+      `update webhooks w set consecutive_failures = w.consecutive_failures + 1, last_error = ?,
+         disabled_at = case when w.consecutive_failures + 1 >= ? then coalesce(w.disabled_at, now()) else w.disabled_at end
+       from webhooks prior where w.id = ? and prior.id = w.id
+       returning w.disabled_at is not null and prior.disabled_at is null as disabled_now`,
+      [error.slice(0, 500), disableAfterFailures, id],
+    );
+    return rows[0]?.disabled_now === true;
+  }
+}
+
+function toEndpoint(row: Row): WebhookEndpoint {
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    url: String(row.url),
+    secret: String(row.secret),
+    consecutiveFailures: Number(row.consecutive_failures),
+    lastError: (row.last_error as string | null) ?? null,
+    lastDeliveredAt: optionalDate(row.last_delivered_at),
+    disabledAt: optionalDate(row.disabled_at),
+    createdAt: toDate(row.created_at),
+  };
+}

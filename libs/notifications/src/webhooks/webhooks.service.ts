@@ -1,0 +1,48 @@
+// Registering, listing and removing a user's webhook endpoints.
+import { Inject, Injectable } from '@nestjs/common';
+import { invalid, limitExceeded, notFound, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
+import { WebhookView } from './dto/webhook.dto';
+import { WebhookTargetPolicy } from './webhook-target';
+import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
+
+export const MAX_WEBHOOKS_PER_USER = 10;
+
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
+  ) {}
+
+  async register(userId: string, url: string, secret: string): Promise<WebhookView> {
+    const refusal = await this.targets.refusal(url);
+    if (refusal) throw invalid(`url: ${refusal}`);
+    if ((await this.webhooks.countOwned(userId)) >= MAX_WEBHOOKS_PER_USER) {
+      throw limitExceeded(`webhooks: at most ${MAX_WEBHOOKS_PER_USER} endpoints per user; delete one first`);
+    }
+    return toWebhookView(await this.webhooks.create(userId, url, secret));
+  }
+
+  async list(userId: string, page: PageQueryDto): Promise<Page<WebhookView>> {
+    const { limit, offset } = pageWindow(page);
+    const { items, total } = await this.webhooks.listOwned(userId, limit, offset);
+    return toPage(items.map(toWebhookView), total, page);
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    if (!(await this.webhooks.deleteOwned(userId, id))) throw notFound(`webhook ${id}`);
+  }
+}
+
+function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    enabled: endpoint.disabledAt === null,
+    disabledAt: endpoint.disabledAt?.toISOString() ?? null,
+    consecutiveFailures: endpoint.consecutiveFailures,
+    lastError: endpoint.lastError,
+    lastDeliveredAt: endpoint.lastDeliveredAt?.toISOString() ?? null,
+    createdAt: endpoint.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,127 @@
+// Socket.IO at /ws: authenticated in the handshake, one room per user for notifications, `price:<symbol>`
+// rooms for subscribed prices, replay of missed notifications on reconnect, connection limits, idle timeout.
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ProfileService } from '@tradepulse/config';
+import { ApiKeyService, EventBus } from '@tradepulse/platform';
+import type { Server, Socket } from 'socket.io';
+import { DeliveredItem, toDeliveredItem } from '../notification';
+import { notificationMetrics } from '../notification-metrics';
+import { NotificationsRepository } from '../store/notifications.repository';
+import { ConnectionRegistry } from './connection-registry';
+import { session, socketAuthMiddleware } from './socket-auth';
+import { parseSymbolList, priceRoom, userRoom } from './symbol-list';
+import { UserSendLimiter } from './user-send-limiter';
+
+export const WEBSOCKET_PATH = '/ws';
+const MAX_SYMBOLS_PER_SOCKET = 100;
+
+type SubscribeAnswer = { ok: true; symbols: string[] } | { ok: false; reason: string };
+
+@WebSocketGateway({ path: WEBSOCKET_PATH, serveClient: false })
+export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  @WebSocketServer() server!: Server;
+  private readonly logger = new Logger('NotificationsGateway');
+  private readonly connections = new ConnectionRegistry();
+  private readonly sendLimiter: UserSendLimiter;
+  private readonly stops: Array<() => void> = [];
+
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly profiles: ProfileService,
+    private readonly bus: EventBus,
+    private readonly notifications: NotificationsRepository,
+  ) {
+    this.sendLimiter = new UserSendLimiter(profiles.section('websocket'));
+    this.stops.push(profiles.onChange('websocket', (next) => this.sendLimiter.setRate(next)));
+  }
+
+  afterInit(server: Server): void {
+    server.use(socketAuthMiddleware(this.keys));
+    this.stops.push(this.bus.on('market.ticks', ({ ticks }) => this.broadcastPrices(ticks)));
+    const sweep = setInterval(() => this.disconnectIdle(), 5_000);
+    sweep.unref();
+    this.stops.push(() => clearInterval(sweep));
+  }
+
+  /** Synchronous up to the verdict, so no client event is handled before it. */
+  handleConnection(socket: Socket): void {
+    const data = session(socket);
+    if (!data.user) return this.refuse(socket, data.refusal ?? 'unauthorized');
+    const refusal = this.connections.admit(data.user.id, this.profiles.section('websocket'));
+    if (refusal) return this.refuse(socket, refusal);
+    const userId = data.user.id;
+    data.admitted = true;
+    notificationMetrics.websocketConnections.set(this.connections.size);
+    socket.once('disconnect', () => {
+      this.connections.release(userId);
+      notificationMetrics.websocketConnections.set(this.connections.size);
+    });
+    socket.onAny(() => (data.lastActiveAt = Date.now()));
+    void socket.join(userRoom(userId));
+    if (data.lastNotificationId !== undefined) void this.replay(socket, userId, data.lastNotificationId);
+  }
+
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): SubscribeAnswer {
+    const parsed = parseSymbolList(body);
+    if ('reason' in parsed) return { ok: false, reason: parsed.reason };
+    const current = [...socket.rooms].filter((room) => room.startsWith('price:')).length;
+    const fresh = parsed.symbols.filter((symbol) => !socket.rooms.has(priceRoom(symbol)));
+    if (current + fresh.length > MAX_SYMBOLS_PER_SOCKET) return { ok: false, reason: `symbols: at most ${MAX_SYMBOLS_PER_SOCKET} subscriptions per connection` };
+    void socket.join(parsed.symbols.map(priceRoom));
+    return { ok: true, symbols: parsed.symbols };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): SubscribeAnswer {
+    const parsed = parseSymbolList(body);
+    if ('reason' in parsed) return { ok: false, reason: parsed.reason };
+    for (const symbol of parsed.symbols) void socket.leave(priceRoom(symbol));
+    return { ok: true, symbols: parsed.symbols };
+  }
+
+  /** One `notification` event to every socket of the user, in any process; waits for the user's send rate. */
+  sendToUser(userId: string, items: DeliveredItem[]): Promise<void> {
+    return this.sendLimiter.schedule(userId, () => {
+      this.server.to(userRoom(userId)).emit('notification', { items });
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const stop of this.stops.splice(0)) stop();
+    await this.sendLimiter.stop();
+  }
+
+  private refuse(socket: Socket, reason: string): void {
+    socket.emit('error', { reason });
+    socket.disconnect(true);
+  }
+
+  private async replay(socket: Socket, userId: string, afterId: string): Promise<void> {
+    try {
+      const missed = await this.notifications.missedOnWebsocket(userId, afterId, this.profiles.section('websocket').offlineQueueSize);
+      if (missed.length && socket.connected) socket.emit('notification', { items: missed.map(toDeliveredItem) });
+    } catch (error) {
+      this.logger.warn(`replay for user ${userId} after ${afterId} failed; the client can list GET /api/v1/notifications: ${(error as Error).message}`);
+    }
+  }
+
+  /** The latest tick per symbol of the batch, to that symbol's room. */
+  private broadcastPrices(ticks: ReadonlyArray<{ symbol: string; price: number; ts: number }>): void {
+    if (!this.server) return;
+    const latest = new Map<string, { symbol: string; price: number; ts: number }>();
+    for (const tick of ticks) latest.set(tick.symbol, tick);
+    for (const { symbol, price, ts } of latest.values()) this.server.to(priceRoom(symbol)).emit('price', { symbol, price, ts });
+  }
+
+  private disconnectIdle(): void {
+    if (!this.server) return;
+    const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
+    const now = Date.now();
+    for (const socket of this.server.sockets.sockets.values()) {
+      const data = session(socket);
+      if (data.admitted && now - data.lastActiveAt > idleMs) this.refuse(socket, `idle for more than ${idleMs / 1000} s: reconnect to continue`);
+    }
+  }
+}

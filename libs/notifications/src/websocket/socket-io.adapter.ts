@@ -1,0 +1,56 @@
+// Socket.IO on the same HTTP server as Fastify, with the profile's heartbeat and compression threshold, and
+// with REDIS_URL the Redis adapter so a room emit reaches sockets held by every process.
+// main.ts: app.useWebSocketAdapter(new SocketIoAdapter(app)) before app.listen().
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { AppConfig, ProfileService } from '@tradepulse/config';
+import { Redis } from 'ioredis';
+
+// @nestjs/platform-socket.io pins its own socket.io (4.8.3) beside the root one: type against the server it
+// really creates, not the root package's.
+type IoServer = ReturnType<IoAdapter['createIOServer']>;
+type IoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
+
+export class SocketIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('SocketIoAdapter');
+  private readonly redisClients: Redis[] = [];
+
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: IoServerOptions): IoServer {
+    const profiles = this.app.get(ProfileService);
+    const config = this.app.get(AppConfig);
+    // heartbeat and compression are read once: the listening server cannot change them (restart-required keys)
+    const { pingIntervalMs, pingTimeoutMs, compressionThresholdBytes } = profiles.bootValue('websocket');
+    const server = super.createIOServer(port, {
+      ...options,
+      serveClient: false,
+      pingInterval: pingIntervalMs,
+      pingTimeout: pingTimeoutMs,
+      perMessageDeflate: { threshold: compressionThresholdBytes },
+      httpCompression: { threshold: compressionThresholdBytes },
+      maxHttpBufferSize: 64 * 1024,
+    });
+    const url = config.env.REDIS_URL;
+    if (url) server.adapter(this.redisAdapter(url, `tp:${config.redisPrefix}:socket.io`));
+    return server;
+  }
+
+  override async close(server: IoServer): Promise<void> {
+    await super.close(server);
+    await Promise.allSettled(this.redisClients.map((client) => client.quit()));
+  }
+
+  private redisAdapter(url: string, key: string): ReturnType<typeof createAdapter> {
+    const publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    const subscriber = publisher.duplicate();
+    for (const client of [publisher, subscriber]) {
+      client.on('error', (error: Error) => this.logger.warn(`Socket.IO Redis adapter: ${error.message}`));
+      this.redisClients.push(client);
+    }
+    return createAdapter(publisher, subscriber, { key });
+  }
+}
