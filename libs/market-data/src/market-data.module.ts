@@ -1,6 +1,9 @@
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
+import { CcxtFeed } from './feeds/ccxt-feed';
+import { CcxtTickerSource } from './feeds/ccxt-ticker-source';
 import { MARKET_FEED, ManualFeed, MarketFeed } from './feeds/market-feed';
+import { ReplayFeed } from './feeds/replay-feed';
 import { SimulatedFeed } from './feeds/simulated-feed';
 import { MarketController } from './market.controller';
 import { MarketCommands } from './market.telegram';
@@ -12,9 +15,11 @@ function createFeed(config: AppConfig, profiles: ProfileService): MarketFeed {
       return new SimulatedFeed(config.env.MARKET_SYMBOLS, profiles.section('market').tickIntervalMs);
     case 'manual':
       return new ManualFeed();
-    default:
-      // ccxt and replay feeds land with the market-data issue; refuse rather than pretend
-      throw new Error(`MARKET_FEED=${config.env.MARKET_FEED} is not available in this build; use simulated or manual`);
+    case 'replay':
+      return ReplayFeed.fromFile(config.env.MARKET_REPLAY_FILE, config.env.MARKET_SYMBOLS, config.env.MARKET_REPLAY_SPEED);
+    case 'ccxt':
+      // the only place ccxt is loaded: nothing else in the app (or Jest) pays for it
+      return new CcxtFeed(config.env.MARKET_SYMBOLS, profiles.section('market').tickIntervalMs, CcxtTickerSource.create(config.env.MARKET_EXCHANGE, config.env.MARKET_EXCHANGE_URL));
   }
 }
 

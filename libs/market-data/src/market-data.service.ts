@@ -1,6 +1,6 @@
 // The tick pipeline's entrance: every feed tick and every admin tick goes through ingest().
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry, invalid } from '@tradepulse/platform';
 import { CandleBook } from './candle-book';
@@ -15,7 +15,7 @@ const tickLag = gauge({ name: 'tradepulse_market_last_tick_lag_ms', help: 'Age o
 const PERSIST_INTERVAL_MS = 1000;
 
 @Injectable()
-export class MarketDataService implements OnModuleInit, OnApplicationShutdown {
+export class MarketDataService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('MarketData');
   readonly prices: PriceBook;
   readonly candles = new CandleBook();
@@ -96,7 +96,8 @@ export class MarketDataService implements OnModuleInit, OnApplicationShutdown {
     return this.lastTickLagMs;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes (onApplicationShutdown), so the last prices are still saved. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.feed.stop();
     clearInterval(this.persistTimer);
     await this.persist();
@@ -128,6 +129,6 @@ export class MarketDataService implements OnModuleInit, OnApplicationShutdown {
     const maxAgeMs = this.profiles.section('market').staleAfterSec * 1000;
     const stale = this.prices.stale(Date.now(), maxAgeMs);
     // a manual feed is silent by design: it is healthy, its silent symbols are only listed
-    return { up: !this.feed.automatic || stale.length === 0, feed: this.feed.name, staleSymbols: stale };
+    return { ...this.feed.status?.(), feed: this.feed.name, staleSymbols: stale, up: !this.feed.automatic || stale.length === 0 };
   }
 }

@@ -42,7 +42,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const port = await waitForListening(child, () => output, exited);
+  const port = await waitForListening(child, () => output, exited).catch((error: Error) => {
+    // never leave a half-started server behind: Jest would wait for it forever
+    child.kill('SIGKILL');
+    throw error;
+  });
   const cleanup = base[CLEANUP] as unknown as () => Promise<void>;
   const server: RunningServer = {
     url: `http://127.0.0.1:${port}`,
