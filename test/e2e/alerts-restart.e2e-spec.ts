@@ -4,6 +4,8 @@ import { ApiClient, uniqueName } from './support/api-client';
 import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, waitForTriggers } from './support/alerts-helpers';
 import { RunningServer, startServer } from './support/server-process';
 
+const LAST_SECOND_SYMBOL = 'S01/USDT';
+
 describe('alerts across a restart', () => {
   let first: RunningServer | undefined;
   let second: RunningServer | undefined;
@@ -24,6 +26,7 @@ describe('alerts across a restart', () => {
     // BTC: the last price before the stop is below the alert; the first one after it is above (downtime crossing)
     await sendTicks(admin, { symbol: 'BTC/USDT', price: 60000 });
     before.downtime = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'above', price: 65000 });
+    before.downtimeCrossing = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'crosses_up', price: 62000 });
     // ETH: nothing crosses during the downtime; the crossing comes on the second tick after the restart
     await sendTicks(admin, { symbol: 'ETH/USDT', price: 2900 });
     before.afterRestart = await createAlert(owner, { symbol: 'ETH/USDT', condition: 'above', price: 3000 });
@@ -34,7 +37,11 @@ describe('alerts across a restart', () => {
     await waitForTriggers(owner, before.firedOnce.id);
     await waitForTriggers(owner, before.cooling.id);
     await sendTicks(admin, { symbol: 'SOL/USDT', price: 99 });
-    // the last prices are flushed every second and on shutdown; a SIGTERM right after the ticks must not lose them
+    // MarketDataService flushes the last prices to the database once a second (PERSIST_INTERVAL_MS); nothing
+    // outside the process shows when a flush happened, so this waits out one period (plus margin) on purpose.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // ...and this tick lands right before the SIGTERM: only the flush on shutdown can keep it
+    await sendTicks(admin, { symbol: LAST_SECOND_SYMBOL, price: 777.25 });
     expect(await first.stop('SIGTERM')).toBe(0);
 
     second = await startServer({ reuse: first, env: ALERTS_SERVER_ENV });
@@ -46,9 +53,12 @@ describe('alerts across a restart', () => {
     await sendTicks(admin, { symbol: 'BTC/USDT', price: 66000 });
     const [trigger] = await waitForTriggers(owner, before.downtime.id);
     expect(trigger).toMatchObject({ price: '66000', late: true });
+    // a crosses alert needs the price from before the stop to know that 60000 → 66000 straddles 62000
+    expect((await waitForTriggers(owner, before.downtimeCrossing.id))[0]).toMatchObject({ price: '66000', late: true });
     await sendTicks(admin, { symbol: 'BTC/USDT', price: 64000 });
     await tickAndSettle(owner, admin, 'BTC/USDT', 67000);
     expect(await triggersOf(owner, before.downtime.id)).toHaveLength(1);
+    expect(await triggersOf(owner, before.downtimeCrossing.id)).toHaveLength(1);
     expect((await owner.get(`/api/v1/alerts/${before.downtime.id}`)).body).toMatchObject({ status: 'triggered', triggerCount: 1 });
   });
 
@@ -67,6 +77,14 @@ describe('alerts across a restart', () => {
     expect(await triggersOf(owner, before.firedOnce.id)).toHaveLength(1);
     expect(await triggersOf(owner, before.cooling.id)).toHaveLength(1);
     expect((await owner.get(`/api/v1/alerts/${before.cooling.id}`)).body).toMatchObject({ status: 'active', triggerCount: 1 });
+  });
+
+  // Regression: the shutdown flush of the last prices once ran in onApplicationShutdown, after MikroORM had
+  // closed its pool ("Unable to acquire a connection"), losing the ticks of the last second before a SIGTERM.
+  it('knows after the restart the price of a tick sent right before the SIGTERM', async () => {
+    const prices = await owner.get(`/api/v1/market/prices?symbols=${encodeURIComponent(LAST_SECOND_SYMBOL)}`);
+    expect(prices.status).toBe(200);
+    expect(prices.body.items).toEqual([expect.objectContaining({ symbol: LAST_SECOND_SYMBOL, price: 777.25 })]);
   });
 
   it('keeps every alert and its status across the restart', async () => {

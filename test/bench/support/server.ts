@@ -1,0 +1,156 @@
+// Starts the built Tradepulse server (dist/) as a child process for benches, the way an operator does:
+// fresh data directory (or a fresh database on DATABASE_URL), manual feed, measured from spawn to ready.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+
+/** dist/test/bench/support → the repository root */
+export const ROOT = resolve(__dirname, '../../../..');
+const SERVER_MAIN = join(ROOT, 'dist/apps/server/src/main.js');
+const START_TIMEOUT_MS = 60_000;
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  adminKey: string;
+  /** spawn → first 200 from /health/ready */
+  coldStartMs: number;
+  /** the database the server uses, when it is a real PostgreSQL */
+  databaseUrl?: string;
+  dataDir: string;
+  rssMb(): number;
+  /** SIGTERM; removes the data directory / database unless keepData */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  env?: Record<string, string>;
+  /** use DATABASE_URL / REDIS_URL from this process's environment when set (a fresh database is made from DATABASE_URL) */
+  services?: boolean;
+  /** start on the data directory of a stopped server (kept with stop({ keepData: true })): a restart, not a first start */
+  dataDir?: string;
+}
+
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tp-bench-'));
+  const adminKey = options.env?.ADMIN_API_KEY ?? `admin-${randomBytes(16).toString('hex')}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: adminKey,
+    MARKET_FEED: 'manual',
+    ALLOW_REGISTRATION: 'true',
+  };
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  if (options.services && process.env.DATABASE_URL) {
+    database = await createDatabase(process.env.DATABASE_URL);
+    env.DATABASE_URL = database.url;
+  }
+  if (options.services && process.env.REDIS_URL) {
+    env.REDIS_URL = process.env.REDIS_URL;
+    env.REDIS_PREFIX = `bench_${randomBytes(5).toString('hex')}`;
+  }
+  Object.assign(env, options.env);
+
+  const started = performance.now();
+  const child = spawn(process.execPath, [SERVER_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  try {
+    const port = await listeningPort(child, () => output);
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url, child, () => output);
+    const coldStartMs = performance.now() - started;
+    return {
+      url,
+      pid: child.pid!,
+      adminKey,
+      coldStartMs,
+      databaseUrl: database?.url,
+      dataDir,
+      rssMb: () => rssMb(child.pid!),
+      stop: async ({ keepData = false } = {}) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+        if (keepData) return;
+        await database?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Resident set size of a process, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** Registers a user on the server and returns its API key. */
+export async function registerUser(url: string, username: string): Promise<{ id: string; apiKey: string }> {
+  const response = await fetch(`${url}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  if (response.status !== 201) throw new Error(`register ${username}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; apiKey: string };
+}
+
+function listeningPort(child: ChildProcess, output: () => string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${output()}`)), START_TIMEOUT_MS);
+    const onData = () => {
+      const match = /\{"event":"listening","port":(\d+)/.exec(output());
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolvePort(Number(match[1]));
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output()}`));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    const status = await fetch(`${url}/health/ready`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`server not ready within ${START_TIMEOUT_MS} ms (last status ${status})`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tp_bench_${randomBytes(5).toString('hex')}`;
+  await withClient(baseUrl, (client) => client.query(`create database ${name}`));
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => withClient(baseUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined) };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
