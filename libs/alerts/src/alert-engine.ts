@@ -1,6 +1,6 @@
 // Wires the pure TriggerIndex to I/O: loads active alerts at start, evaluates every tick batch, commits
 // firings through AlertFiringWriter (serially, retried), and publishes AlertTriggered.
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { ProfileService } from '@tradepulse/config';
 import { MarketDataService, Tick } from '@tradepulse/market-data';
@@ -27,7 +27,7 @@ const commitSeconds = histogram({ name: 'tradepulse_alert_commit_seconds', help:
 const staleTicksTotal = counter({ name: 'tradepulse_alert_stale_ticks_total', help: 'Ticks older than market.staleAfterSec, not evaluated' });
 
 @Injectable()
-export class AlertEngine implements OnModuleInit {
+export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
   /** a tick older than this is history, not a price to act on */
   private staleAfterMs: number;
   private readonly logger = new Logger('AlertEngine');
@@ -112,10 +112,17 @@ export class AlertEngine implements OnModuleInit {
     await this.commits.onIdle();
   }
 
+  /** Firings evaluated before SIGTERM are committed while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
   @Interval('alert-expiry', 5000)
   async expire(): Promise<void> {
     try {
-      for (const id of await this.repository.expireDue()) this.index.remove(id);
+      const expired = await this.repository.expireDue();
+      for (const { id } of expired) this.index.remove(id);
+      await Promise.all([...new Set(expired.map((e) => e.user_id))].map((userId) => this.cache.invalidateTag(`${userId}:alerts`)));
     } catch (error) {
       this.logger.warn(`expiry pass failed, will retry: ${(error as Error).message}`);
     }

@@ -37,6 +37,8 @@ interface UpdatedRow {
 
 @Injectable()
 export class AlertFiringWriter {
+  private readonly startedAt = new Date();
+
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxWriter,
@@ -54,9 +56,13 @@ export class AlertFiringWriter {
            status = case when a.frequency = 'once' then 'triggered' else a.status end,
            last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
          from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
-         where a.id = v.id and a.status = 'active' and (a.last_triggered_at is null or a.last_triggered_at < v.at)
-         returning a.id, a.user_id, a.symbol, a.condition, a.price::text as price, a.percent::text as percent, a.frequency, v.tick_price::text as tick_price, v.at, v.late`,
-        [batch],
+         where a.id = v.id and a.status = 'active'
+           and (a.expires_at is null or a.expires_at > v.at)
+           and (a.last_triggered_at is null or a.last_triggered_at < v.at)
+         returning a.id, a.user_id, a.symbol, a.condition, a.price::text as price, a.percent::text as percent, a.frequency, v.tick_price::text as tick_price, v.at,
+           -- "late" means the crossing happened while this process was down: only alerts that existed before it started
+           (v.late and a.created_at < ?::timestamptz) as late`,
+        [batch, this.startedAt.toISOString()],
         'all',
         trx,
       );

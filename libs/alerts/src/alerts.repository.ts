@@ -63,12 +63,11 @@ export class AlertsRepository extends OwnedRepository<Alert> {
     }
   }
 
-  /** Marks expired alerts and returns their ids (one statement). */
-  async expireDue(): Promise<string[]> {
-    const rows = await this.em
+  /** Marks expired alerts (one statement) and returns them with their owners. */
+  expireDue(): Promise<Array<{ id: string; user_id: string }>> {
+    return this.em
       .getConnection()
-      .execute<{ id: string }[]>(`update alerts set status = 'expired', updated_at = now() where status = 'active' and expires_at <= now() returning id`);
-    return rows.map((r) => r.id);
+      .execute<Array<{ id: string; user_id: string }>>(`update alerts set status = 'expired', updated_at = now() where status = 'active' and expires_at <= now() returning id, user_id`);
   }
 
   setStatus(ownerId: string, id: string, from: AlertStatus, to: AlertStatus): Promise<number> {

@@ -10,6 +10,10 @@ const FREQUENCIES: AlertFrequency[] = ['once', 'every_time'];
 const STATUSES = ['active', 'triggered', 'expired', 'cancelled'];
 const finite = { allowNaN: false, allowInfinity: false };
 const MAX_WINDOW_SEC = 7 * 24 * 3600;
+/** what numeric(38, 18) holds: 20 integer digits, 18 decimals */
+export const MIN_PRICE = 1e-18;
+export const MAX_PRICE = 1e20 - 1;
+const priceRange = { message: `price: must be between ${MIN_PRICE} and ${MAX_PRICE}` };
 
 export class CreateAlertDto {
   @ApiProperty({ example: 'BTC/USDT' })
@@ -24,12 +28,15 @@ export class CreateAlertDto {
   @IsOptional()
   @IsNumber(finite, { message: 'price: must be a finite number' })
   @IsPositive({ message: 'price: must be > 0' })
+  @Min(MIN_PRICE, priceRange)
+  @Max(MAX_PRICE, priceRange)
   price?: number;
 
   @ApiPropertyOptional({ example: 5, description: 'needed by pct_up/pct_down; 0 < percent <= 1000' })
   @IsOptional()
   @IsNumber(finite, { message: 'percent: must be a finite number' })
   @IsPositive({ message: 'percent: must be > 0' })
+  @Min(0.0001, { message: 'percent: must be >= 0.0001' })
   @Max(1000, { message: 'percent: must be <= 1000' })
   percent?: number;
 
@@ -70,6 +77,8 @@ export class UpdateAlertDto {
   @IsOptional()
   @IsNumber(finite, { message: 'price: must be a finite number' })
   @IsPositive({ message: 'price: must be > 0' })
+  @Min(MIN_PRICE, priceRange)
+  @Max(MAX_PRICE, priceRange)
   price?: number;
 
   @ApiPropertyOptional({ maxLength: 500 })

@@ -25,12 +25,18 @@ export class PercentMoveGroup {
   }
 }
 
+/**
+ * Relative slack for float rounding: 3 → 3.3 is exactly 10 %, but 3 * 1.1 is 3.3000000000000003 in binary
+ * floating point. 1e-12 is far below any move a trader means and far above double rounding noise.
+ */
+const RELATIVE_EPSILON = 1e-12;
+
 /** pct_up: the price is at least `percent` % above the window's low. False on an empty window (NaN low). */
 export function risenByPercent(price: number, low: number, percent: number): boolean {
-  return price >= low * (1 + percent / 100);
+  return price >= low * (1 + percent / 100) * (1 - RELATIVE_EPSILON);
 }
 
 /** pct_down: the price is at least `percent` % below the window's high. False on an empty window. */
 export function fallenByPercent(price: number, high: number, percent: number): boolean {
-  return price <= high * (1 - percent / 100);
+  return price <= high * (1 - percent / 100) * (1 + RELATIVE_EPSILON);
 }

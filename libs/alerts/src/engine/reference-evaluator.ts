@@ -2,6 +2,7 @@
 // tick, in batches of 50 like the system the trigger index replaces. Property tests hold the index to
 // it and the bench uses it as the baseline, so it favours obviousness over speed.
 
+import { fallenByPercent, risenByPercent } from './percent-move-group';
 import type { FiredAlert, IndexedAlert } from './types';
 
 interface TrackedAlert {
@@ -114,11 +115,11 @@ export class ReferenceEvaluator {
         return prev !== undefined && ((prev < p && p <= cur) || (prev > p && p >= cur));
       case 'pct_up': {
         const window = this.windowPrices(alert, clock);
-        return window.length > 0 && cur >= Math.min(...window) * (1 + (alert.percent as number) / 100);
+        return window.length > 0 && risenByPercent(cur, Math.min(...window), alert.percent as number);
       }
       case 'pct_down': {
         const window = this.windowPrices(alert, clock);
-        return window.length > 0 && cur <= Math.max(...window) * (1 - (alert.percent as number) / 100);
+        return window.length > 0 && fallenByPercent(cur, Math.max(...window), alert.percent as number);
       }
     }
   }

@@ -235,3 +235,12 @@ describe('TriggerIndex: bookkeeping', () => {
     expect(index.size).toBe(0);
   });
 });
+
+describe('percent moves at exact round numbers', () => {
+  it('fires pct_up when 3 rises to 3.3, exactly 10 % (3 * 1.1 is 3.3000000000000003 in floats)', () => {
+    const index = new TriggerIndex();
+    index.add({ id: 'a1', symbol: 'X', condition: 'pct_up', percent: 10, windowSec: 60, frequency: 'once', cooldownMs: 0 });
+    expect(index.evaluate('X', 3, 1_000)).toEqual([]);
+    expect(index.evaluate('X', 3.3, 2_000).map((f) => f.id)).toEqual(['a1']);
+  });
+});

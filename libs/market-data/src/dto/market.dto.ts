@@ -11,6 +11,8 @@ export class TickDto {
   @ApiProperty({ example: 65000.5 })
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'price: must be a finite number' })
   @IsPositive({ message: 'price: must be > 0' })
+  @Min(1e-18, { message: 'price: must be >= 1e-18' })
+  @Max(1e20 - 1, { message: 'price: must be < 1e20' })
   price!: number;
 
   @ApiPropertyOptional({ description: 'epoch milliseconds; default now' })

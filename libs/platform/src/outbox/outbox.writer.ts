@@ -15,17 +15,28 @@ declare module '../index' {
 export class OutboxWriter {
   constructor(private readonly bus: EventBus) {}
 
-  /** `em` must be the transactional EntityManager of the state change. */
+  /**
+   * `em` must be the transactional EntityManager of the state change. The rows travel as ONE jsonb parameter:
+   * thousands of bound values would each be quoted into the SQL text by the driver layer.
+   */
   async append(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
-    const values: unknown[] = [];
-    const rows = messages.map((m) => {
-      values.push(m.eventKey, m.userId, m.category, m.priority, m.title, m.body, JSON.stringify(m.data), m.occurredAt);
-      return '(?, ?, ?, ?, ?, ?, ?::jsonb, ?)';
-    });
+    const rows = messages.map((m) => ({
+      event_key: m.eventKey,
+      user_id: m.userId,
+      category: m.category,
+      priority: m.priority,
+      title: m.title,
+      body: m.body,
+      data: m.data,
+      occurred_at: m.occurredAt.toISOString(),
+    }));
     await em.getConnection().execute(
-      `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) values ${rows.join(', ')} on conflict (event_key) do nothing`,
-      values,
+      `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at)
+       select event_key, user_id, category, priority, title, body, data, occurred_at
+       from jsonb_to_recordset(?::jsonb) as r(event_key text, user_id uuid, category text, priority text, title text, body text, data jsonb, occurred_at timestamptz)
+       on conflict (event_key) do nothing`,
+      [JSON.stringify(rows)],
       'run',
       em.getTransactionContext(),
     );
