@@ -9,7 +9,7 @@ const swc = ['@swc/jest', {
 }];
 const moduleNameMapper = { '^@tradepulse/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 module.exports = {
-  testTimeout: 60000,
+  testTimeout: 90000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +27,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
-      testTimeout: 60000,
+      testTimeout: 90000,
     },
   ],
 };

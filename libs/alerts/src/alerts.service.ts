@@ -34,7 +34,7 @@ export class AlertsService {
   async create(userId: string, dto: CreateAlertDto): Promise<AlertView> {
     this.checkShape(dto);
     const { maxPerUser, defaultCooldownSec } = this.limits;
-    const alert = await this.em.transactional(async (tx) => {
+    const alert = await this.em.fork().transactional(async (tx) => {
       // serialises concurrent creates of one user so the limit cannot be overshot
       await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [userId], 'all', tx.getTransactionContext());
       const active = await this.alerts.countOwned(userId, { status: 'active' }, tx);

@@ -32,7 +32,7 @@ export interface RunningServer {
   dispose(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 45_000;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const base = options.reuse?.env ?? (await freshEnvironment());

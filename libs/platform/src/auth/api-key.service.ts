@@ -23,7 +23,7 @@ export interface IssuedKey {
 
 @Injectable()
 export class ApiKeyService {
-  private readonly verified = new CacheableMemory({ lruSize: 10_000 });
+  private readonly verified = new CacheableMemory({ lruSize: 10_000, useClone: false });
 
   constructor(
     private readonly em: EntityManager,

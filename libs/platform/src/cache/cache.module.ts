@@ -21,7 +21,8 @@ import { HttpCacheInterceptor } from './http-cache.interceptor';
               namespace: `tp:${config.redisPrefix}`,
               useKeyPrefix: true,
             })
-          : new Keyv({ store: new CacheableMemory({ lruSize: maxEntries, checkInterval: 60_000 }) });
+          : // in-process values are never mutated by their readers: no JSON round trip and no clone per hit
+            new Keyv({ store: new CacheableMemory({ lruSize: maxEntries, checkInterval: 60_000, useClone: false }), serialize: undefined, deserialize: undefined });
         return { stores: [store] };
       },
     }),

@@ -20,8 +20,8 @@ export class DatabaseModule {
               driver: PostgreSqlDriver,
               clientUrl: connection.url,
               autoLoadEntities: true,
-              registerRequestContext: true,
-              forRoutesPath: '{*path}',
+              // every repository forks its own EntityManager: no per-request context middleware on the hot path
+              registerRequestContext: false,
               pool: { min: poolMin, max: poolMax, acquireTimeoutMillis: 10_000 },
               debug: false,
               ensureDatabase: false,

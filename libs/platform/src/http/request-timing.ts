@@ -1,6 +1,7 @@
 // X-Request-Id and X-Response-Time on every answer, and the per-route latency histogram. These are Fastify
 // hooks rather than a Nest interceptor because interceptors never see answers that a guard (401, 429) or the
 // body parser (413) produced, and those answers need the headers too.
+import { Logger } from '@nestjs/common';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { histogram } from '../metrics/metrics';
 import { RouteStats } from './route-stats';
@@ -14,6 +15,8 @@ const httpDuration = histogram({
 
 const START = Symbol('startedAt');
 type TimedRequest = FastifyRequest & { [START]?: bigint };
+
+const requestLog = new Logger('HTTP');
 
 export function registerRequestTiming(fastify: FastifyInstance, stats: RouteStats): void {
   fastify.addHook('onRequest', (request: TimedRequest, _reply, done) => {
@@ -30,6 +33,9 @@ export function registerRequestTiming(fastify: FastifyInstance, stats: RouteStat
     const route = request.routeOptions?.url ?? 'unmatched';
     httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
     stats.record(`${request.method} ${route}`, seconds * 1000, reply.statusCode >= 500);
+    if (!route.startsWith('/health')) {
+      requestLog.log({ requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(seconds * 1e5) / 100 }, 'request completed');
+    }
     done();
   });
 }
