@@ -8,6 +8,7 @@ import type { BenchResult } from './support/bench-result';
 import { databaseMode, machineAfter, machineBefore, round } from './support/machine';
 import { PhaseContext, PhaseFigures, PhaseSpec, runPhase, SUSTAINED_P99_MS } from './support/notification-phase';
 import { OutboxProducer } from './support/outbox-producer';
+import { cpuPressure } from './support/process-cpu';
 import { BenchServer, registerUser, rssMb, startBenchServer } from './support/server';
 import { StandalonePglite, startStandalonePglite } from './support/standalone-pglite';
 import { SwarmProcess } from './support/swarm-process';
@@ -17,12 +18,14 @@ const REGISTER_CONCURRENCY = 50;
 const FIXED_RATE_PER_SEC = 5_000;
 /** the balanced profile's batch window: normal-priority latency is at least this, by design */
 const BATCH_WINDOW_MS = 2_000;
-const RELAY_INTERVAL_MS = 5;
+/** one relay pass per producer commit (the producer commits every 10 ms), as the in-process nudge would give */
+const RELAY_INTERVAL_MS = 10;
 /** the search for the highest sustained critical rate doubles from here, then bisects once */
 const LADDER_START_PER_SEC = 100;
-const LADDER_STEP_MS = 3_000;
-/** 100/s doubled 9 times is 51,200/s, past the 20,000/s target */
-const LADDER_MAX_STEPS = 11;
+const LADDER_STEP_MS = 5_000;
+const LADDER_BISECTIONS = 2;
+/** 100/s doubled 9 times is 51,200/s, past the 20,000/s target; then the bisections */
+const LADDER_MAX_STEPS = 12;
 const RSS_SAMPLES = 5;
 const RSS_SAMPLE_GAP_MS = 400;
 const IDLE_SETTLE_MS = 3_000;
@@ -36,11 +39,21 @@ const SERVER_ENV = {
   TP__NOTIFICATIONS__RELAY_INTERVAL_MS: String(RELAY_INTERVAL_MS),
 };
 
+const criticalPhase = (rate: number, durationMs: number, settleMs: number): PhaseSpec => ({
+  name: `critical-${rate}`,
+  priority: 'critical',
+  ratePerSec: rate,
+  durationMs,
+  settleMs,
+  expectedWaitMs: 0,
+  drainTimeoutMs: 20_000,
+});
+
 const PHASES = {
-  warmUp: { name: 'warm-up', priority: 'critical', ratePerSec: 200, durationMs: 2_000, settleMs: 500, expectedWaitMs: 0, drainTimeoutMs: 10_000 },
-  critical: { name: 'critical-5000', priority: 'critical', ratePerSec: FIXED_RATE_PER_SEC, durationMs: 10_000, settleMs: 1_000, expectedWaitMs: 0, drainTimeoutMs: 20_000 },
+  warmUp: { ...criticalPhase(100, 2_000, 500), name: 'warm-up' },
+  critical: criticalPhase(FIXED_RATE_PER_SEC, 10_000, 1_000),
   normal: {
-    name: 'normal-5000',
+    name: `normal-${FIXED_RATE_PER_SEC}`,
     priority: 'normal',
     ratePerSec: FIXED_RATE_PER_SEC,
     durationMs: 10_000,
@@ -50,18 +63,23 @@ const PHASES = {
   },
 } satisfies Record<string, PhaseSpec>;
 
-const ladderStep = (rate: number): PhaseSpec => ({
-  name: `critical-${rate}`,
-  priority: 'critical',
-  ratePerSec: rate,
-  durationMs: LADDER_STEP_MS,
-  settleMs: 500,
-  expectedWaitMs: 0,
-  drainTimeoutMs: 15_000,
-});
+interface Setup {
+  registerMs: number;
+  connected: Awaited<ReturnType<typeof SwarmProcess.start>>['connected'];
+  rssWithoutMb: number;
+  rssWithMb: number;
+}
+
+interface Measured {
+  ladder: PhaseFigures[];
+  critical: PhaseFigures;
+  normal: PhaseFigures;
+  disconnects: number | undefined;
+}
 
 export async function runNotificationsBench(): Promise<BenchResult> {
   const machine = machineBefore();
+  const pressureBefore = cpuPressure();
   const pglite = databaseMode() === 'embedded' ? await startStandalonePglite() : undefined;
   let server: BenchServer | undefined;
   let swarm: SwarmProcess | undefined;
@@ -75,62 +93,18 @@ export async function runNotificationsBench(): Promise<BenchResult> {
     const started = await SwarmProcess.start({ url: server.url, apiKeys: users.map((user) => user.apiKey) });
     swarm = started.swarm;
     await sleep(IDLE_SETTLE_MS);
-    const rssWithMb = await medianRssMb(server.pid);
+    const setup: Setup = { registerMs, connected: started.connected, rssWithoutMb, rssWithMb: await medianRssMb(server.pid) };
     producer = await OutboxProducer.connect(server.databaseUrl ?? pglite!.url, users.map((user) => user.id));
     const context: PhaseContext = { producer, swarm, serverUrl: server.url, adminKey: server.adminKey, pids: pidsOf(server, pglite, swarm) };
 
     await runPhase(context, PHASES.warmUp);
     const ladder = await searchSustainedRate(context);
-    const critical = await runPhase(context, PHASES.critical);
-    const normal = await runPhase(context, PHASES.normal);
-    const connected = started.connected;
-    const stopped = await swarm.stop();
-    const best = [critical, ...ladder].filter((step) => step.sustained).sort((a, b) => b.targetPerSec - a.targetPerSec)[0];
+    const measured: Measured = { ladder, critical: await runPhase(context, PHASES.critical), normal: await runPhase(context, PHASES.normal), disconnects: undefined };
+    measured.disconnects = (await swarm.stop())?.disconnects;
     return {
       name: 'notifications',
-      conditions: {
-        ...machineAfter(machine),
-        databaseMode: pglite
-          ? 'standalone PGlite server (dist/test/fakes/pglite-server.js, in memory) on loopback: the embedded database, reachable by the producer'
-          : 'postgresql (DATABASE_URL, a fresh database)',
-        redis: pglite || !process.env.REDIS_URL ? 'none (in-process cache, queues and Socket.IO adapter)' : 'REDIS_URL passed to the server',
-        server: `PROFILE=balanced (batchWindowMs ${BATCH_WINDOW_MS}, batchSize 25, relayBatchSize 500, pool 5), HTTP rate limits raised to 1e8/min, LOG_LEVEL=warn, no Telegram token, no webhooks`,
-        relay: `relayIntervalMs ${RELAY_INTERVAL_MS} (profile: 250): the bench writes outbox rows from outside, where the in-process 'outbox.committed' nudge cannot reach; the short poll stands in for it`,
-        sendLimiter: `per-user websocket limiter at the profile's 100 msg/s, burst 200 (not raised): the highest per-user offer was ${round(Math.max(...ladder.map((s) => s.offeredPerSec), critical.offeredPerSec) / CLIENTS, 1)} notifications/s`,
-        clients: `${CLIENTS} Socket.IO clients (websocket transport only, one per user) in one separate Node process; connected ${connected.connected} in ${connected.connectMs} ms; refused ${JSON.stringify(connected.refused)}; unexpected disconnects ${stopped?.disconnects ?? 'unknown'}`,
-        setup: `server ready in ${Math.round(server.coldStartMs)} ms; ${CLIENTS} users registered over REST in ${registerMs} ms`,
-        producer: 'one pg connection, a multi-row INSERT into outbox every 10 ms (open loop: rows due since the start), round-robin over the users; event time = Date.now() before the INSERT, in occurred_at and data.sentAt',
-        latency: 'receipt Date.now() in the swarm − data.sentAt, same machine clock (1 ms resolution); p50/p99 over every notification of the phase',
-        deliveredRate: 'receipts per second while the producer offered, leaving out the first 0.5–1 s (critical) or batch window + 1 s (normal); overall: every receipt over first INSERT → last receipt',
-        backlogGuard: 'the producer stops early once inserted − received exceeds 500 + the batch window × rate + 1 s of the recent delivery rate (the rate is then not sustained; figures are of what was produced)',
-        sustained: `everything arrived, delivered ≥ 95% of offered, producer reached ≥ 95% of the target, p99 ≤ ${SUSTAINED_P99_MS} ms`,
-        phases: [critical, ...ladder, normal].map(describePhase),
-        idleMemory: `server RSS: median of ${RSS_SAMPLES} samples before the swarm connects, and ${IDLE_SETTLE_MS / 1000} s after (${rssWithoutMb} → ${rssWithMb} MB)`,
-        targets: '≥ 20,000 notifications/s delivered; p99 ≤ 50 ms at 5,000/s (critical) — reported, not asserted',
-      },
-      metrics: {
-        critical5000DeliveredPerSec: critical.deliveredPerSec,
-        critical5000OfferedPerSec: critical.offeredPerSec,
-        critical5000P50Ms: critical.p50Ms,
-        critical5000P99Ms: critical.p99Ms,
-        critical5000Received: critical.received,
-        critical5000Inserted: critical.inserted,
-        maxSustainedOfferedPerSec: best?.offeredPerSec ?? 0,
-        maxSustainedDeliveredPerSec: best?.deliveredPerSec ?? 0,
-        maxSustainedP50Ms: best?.p50Ms ?? Number.NaN,
-        maxSustainedP99Ms: best?.p99Ms ?? Number.NaN,
-        peakDeliveredPerSec: Math.max(...[critical, ...ladder].map((step) => Math.max(step.deliveredPerSec, step.overallPerSec))),
-        normal5000DeliveredPerSec: normal.deliveredPerSec,
-        normal5000P50Ms: normal.p50Ms,
-        normal5000P99Ms: normal.p99Ms,
-        normal5000Notifications: normal.received,
-        normal5000Messages: normal.messages,
-        normal5000NotificationsPerMessage: round(normal.received / Math.max(1, normal.messages), 2),
-        memoryPerIdleConnectionKb: round(((rssWithMb - rssWithoutMb) * 1024) / Math.max(1, connected.connected), 1),
-        serverRssIdleWithoutClientsMb: rssWithoutMb,
-        serverRssIdleWithClientsMb: rssWithMb,
-        serverRssAfterMb: server.rssMb(),
-      },
+      conditions: { ...machineAfter(machine), ...conditions(server, pglite, setup, measured), cpuPressureBefore: pressureBefore, cpuPressureAfter: cpuPressure() },
+      metrics: { ...metrics(setup, measured), serverRssAfterMb: server.rssMb() },
     };
   } finally {
     await swarm?.stop();
@@ -142,38 +116,85 @@ export async function runNotificationsBench(): Promise<BenchResult> {
 
 /**
  * The highest critical rate the pipeline sustains: doubling from LADDER_START_PER_SEC until a step fails, then
- * one step halfway back. Stops early when a step leaves notifications undelivered (its backlog would spill over).
+ * LADDER_BISECTIONS steps halfway between the best pass and the lowest failure. Stops early when a step leaves
+ * notifications undelivered (its backlog would spill into the next step).
  */
 async function searchSustainedRate(context: PhaseContext): Promise<PhaseFigures[]> {
   const steps: PhaseFigures[] = [];
   let passed = 0;
+  let failed = Infinity;
   let rate = LADDER_START_PER_SEC;
-  for (let i = 0; i < LADDER_MAX_STEPS; i++) {
-    const step = await runPhase(context, ladderStep(rate));
+  for (let bisections = 0; steps.length < LADDER_MAX_STEPS && bisections <= LADDER_BISECTIONS; ) {
+    const step = await runPhase(context, criticalPhase(rate, LADDER_STEP_MS, 500));
     steps.push(step);
     if (!step.drained) break;
-    if (step.sustained) {
-      passed = rate;
+    if (step.sustained) passed = rate;
+    else failed = rate;
+    if (failed === Infinity) {
       rate *= 2;
       continue;
     }
-    const between = roundRate((passed + rate) / 2);
-    if (!passed || between <= passed || between >= rate) break;
-    steps.push(await runPhase(context, ladderStep(between)));
-    break;
+    rate = Math.round((passed + failed) / 2 / 50) * 50;
+    bisections++;
+    if (!passed || rate <= passed || rate >= failed) break;
   }
   return steps;
 }
 
-function roundRate(rate: number): number {
-  return Math.round(rate / 50) * 50;
+function metrics(setup: Setup, { ladder, critical, normal }: Measured): Record<string, number> {
+  const best = [...ladder, critical].filter((step) => step.sustained).sort((a, b) => b.targetPerSec - a.targetPerSec)[0];
+  return {
+    critical5000OfferedPerSec: critical.offeredPerSec,
+    critical5000DeliveredPerSec: critical.deliveredPerSec,
+    critical5000P50Ms: critical.p50Ms,
+    critical5000P99Ms: critical.p99Ms,
+    critical5000Inserted: critical.inserted,
+    critical5000Received: critical.received,
+    maxSustainedRatePerSec: best?.targetPerSec ?? 0,
+    maxSustainedDeliveredPerSec: best?.deliveredPerSec ?? 0,
+    maxSustainedP50Ms: best?.p50Ms ?? Number.NaN,
+    maxSustainedP99Ms: best?.p99Ms ?? Number.NaN,
+    peakDeliveredPerSec: Math.max(...[...ladder, critical].map((step) => step.deliveredPerSec)),
+    normal5000DeliveredPerSec: normal.deliveredPerSec,
+    normal5000P50Ms: normal.p50Ms,
+    normal5000P99Ms: normal.p99Ms,
+    normal5000Notifications: normal.received,
+    normal5000Messages: normal.messages,
+    normal5000NotificationsPerMessage: round(normal.received / Math.max(1, normal.messages), 2),
+    memoryPerIdleConnectionKb: round(((setup.rssWithMb - setup.rssWithoutMb) * 1024) / Math.max(1, setup.connected.connected), 1),
+    serverRssWithoutClientsMb: setup.rssWithoutMb,
+    serverRssWithIdleClientsMb: setup.rssWithMb,
+  };
+}
+
+function conditions(server: BenchServer, pglite: StandalonePglite | undefined, setup: Setup, { ladder, critical, normal, disconnects }: Measured): Record<string, unknown> {
+  const highestPerUser = Math.max(...[...ladder, critical, normal].map((phase) => phase.offeredPerSec)) / CLIENTS;
+  return {
+    databaseMode: pglite
+      ? 'standalone PGlite server (dist/test/fakes/pglite-server.js, in memory) on loopback: the embedded database, reachable by the producer'
+      : 'postgresql (DATABASE_URL, a fresh database)',
+    redis: pglite || !process.env.REDIS_URL ? 'none (in-process cache, queues and Socket.IO adapter)' : 'REDIS_URL passed to the server',
+    server: `PROFILE=balanced (batchWindowMs ${BATCH_WINDOW_MS}, batchSize 25, relayBatchSize 500, pool 5), HTTP rate limits raised to 1e8/min, LOG_LEVEL=warn, no Telegram token, no webhooks; ready in ${Math.round(server.coldStartMs)} ms`,
+    relay: `relayIntervalMs ${RELAY_INTERVAL_MS} (profile: 250): rows written from outside the process miss the in-process 'outbox.committed' nudge; a poll as frequent as the producer's commits stands in for it`,
+    sendLimiter: `per-user websocket limiter at the profile's 100 msg/s, burst 200 (not raised): the highest per-user offer was ${round(highestPerUser, 1)} notifications/s`,
+    clients: `${CLIENTS} Socket.IO clients in one separate Node process (socket.io-client defaults: websocket transport, permessage-deflate offered, as browsers do), one per user, registered over REST in ${setup.registerMs} ms; connected ${setup.connected.connected} in ${setup.connected.connectMs} ms; refused ${JSON.stringify(setup.connected.refused)}; unexpected disconnects ${disconnects ?? 'unknown'}`,
+    producer: 'one pg connection, a multi-row INSERT into outbox every 10 ms (open loop: the rows due since the start), round-robin over the users; event time = Date.now() before the INSERT, in occurred_at and data.sentAt',
+    latency: 'receipt Date.now() in the swarm − data.sentAt: one machine clock, 1 ms resolution; p50/p99 over every notification of the phase',
+    deliveredRate: 'receipts per second while the producer offered, leaving out the first 0.5–1 s (critical) or batch window + 1 s (normal); for a phase stopped by the backlog guard: every receipt over first INSERT → last receipt (the throughput while saturated)',
+    backlogGuard: 'the producer stops early once inserted − received exceeds 500 + batch window × rate + 1 s of the rate delivered so far in the phase: the rate is then not sustained, and the figures are of what was produced',
+    sustained: `everything arrived, delivered ≥ 95% of offered, producer reached ≥ 95% of the target, p99 ≤ ${SUSTAINED_P99_MS} ms, not stopped by the guard`,
+    phases: [...ladder, critical, normal].map(describePhase),
+    idleMemory: `server RSS: median of ${RSS_SAMPLES} samples before the swarm connects, and ${IDLE_SETTLE_MS / 1000} s after it did (${setup.rssWithoutMb} → ${setup.rssWithMb} MB)`,
+    targets: `≥ 20,000 notifications/s delivered: ${Math.max(...[...ladder, critical].map((s) => s.deliveredPerSec))}/s at best; p99 ≤ 50 ms at 5,000/s critical: ${critical.p99Ms} ms${critical.sustained ? '' : ' (5,000/s not sustained)'} — reported, not asserted`,
+  };
 }
 
 function describePhase(phase: PhaseFigures): string {
+  const stopped = phase.abortedAfterMs === undefined ? '' : ` (producer stopped after ${phase.abortedAfterMs} ms: backlog)`;
   return (
-    `${phase.name}: offered ${phase.offeredPerSec}/s, delivered ${phase.deliveredPerSec}/s (overall ${phase.overallPerSec}/s), ${phase.received}/${phase.inserted} arrived` +
-    `${phase.drained ? '' : ' (NOT drained)'}${phase.abortedAfterMs === undefined ? '' : ` (producer stopped after ${phase.abortedAfterMs} ms: backlog)`} in ${phase.messages} messages, dup ${phase.duplicates}, p50 ${phase.p50Ms} p99 ${phase.p99Ms} max ${phase.maxMs} ms, ` +
-    `tail ${phase.tailMs} ms, server mean ${phase.serverLatencyMeanMs} ms, INSERT p99 ${phase.producerInsertP99Ms} ms, ` +
+    `${phase.name}: offered ${phase.offeredPerSec}/s${stopped}, delivered ${phase.deliveredPerSec}/s, ${phase.received}/${phase.inserted} arrived` +
+    `${phase.drained ? '' : ' (NOT drained)'} in ${phase.messages} messages, dup ${phase.duplicates}, p50 ${phase.p50Ms} p99 ${phase.p99Ms} max ${phase.maxMs} ms, ` +
+    `tail ${phase.tailMs} ms (+${phase.recordingTailMs} ms recording), server mean ${phase.serverLatencyMeanMs} ms, INSERT p99 ${phase.producerInsertP99Ms} ms, ` +
     `CPU% ${JSON.stringify(phase.cpuPercent)}, ${phase.sustained ? 'sustained' : 'not sustained'}`
   );
 }

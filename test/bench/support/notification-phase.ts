@@ -2,9 +2,10 @@
 // records what arrives, and the figures are taken from both (plus the server's own latency histogram and
 // the CPU of every process involved).
 import { round } from './machine';
-import type { OutboxProducer } from './outbox-producer';
-import { cpuMeter } from './process-cpu';
+import type { OutboxProducer, ProducerFigures } from './outbox-producer';
 import { percentile, summarize } from './latency-stats';
+import { cpuMeter } from './process-cpu';
+import type { PhaseReport } from './socket-swarm';
 import type { SwarmProcess } from './swarm-process';
 
 export interface PhaseSpec {
@@ -35,10 +36,11 @@ export interface PhaseFigures {
   offeredPerSec: number;
   inserted: number;
   received: number;
-  /** receipts per second while the producer offered, after settleMs */
+  /**
+   * receipts per second while the producer offered, after settleMs; for a phase the backlog guard stopped, every
+   * receipt over first INSERT → last receipt instead (the pipeline's throughput while saturated)
+   */
   deliveredPerSec: number;
-  /** every receipt of the phase over first INSERT → last receipt: the pipeline's throughput when it saturated */
-  overallPerSec: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -50,6 +52,8 @@ export interface PhaseFigures {
   abortedAfterMs?: number;
   /** last receipt − last INSERT */
   tailMs: number;
+  /** how long after the swarm had everything the server still recorded outcomes (the next phase waits for it) */
+  recordingTailMs: number;
   /** the server's view, occurred_at → delivery recorded sent (tradepulse_notification_latency_seconds) */
   serverLatencyMeanMs: number;
   producerInsertP99Ms: number;
@@ -65,11 +69,13 @@ const COUNT_POLL_MS = 100;
 /** How often the backlog (inserted − received) is checked while the producer runs. */
 const BACKLOG_CHECK_MS = 250;
 /**
- * The producer stops once the backlog exceeds this many seconds of the recent delivery rate (plus the batch
+ * The producer stops once the backlog exceeds this many seconds of the phase's delivery rate (plus the batch
  * window and a floor): such a rate is not sustained, and a longer run only piles up work the next phase inherits.
  */
 const MAX_QUEUE_WAIT_SEC = 1;
 const BACKLOG_FLOOR = 500;
+/** beyond the batch window, how long into a phase before the guard judges (the first receipts are on their way) */
+const GUARD_GRACE_MS = 250;
 
 export async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<PhaseFigures> {
   const histogramBefore = await serverLatency(context);
@@ -81,15 +87,24 @@ export async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<
   const cpuPercent = cpu();
   const drained = await waitForReceipts(context.swarm, spec.name, produced.inserted, produced.endedAt + spec.drainTimeoutMs);
   const report = await context.swarm.report(spec.name);
+  const recordingStarted = Date.now();
+  await waitForIdlePipeline(context.producer, produced.endedAt + spec.drainTimeoutMs);
+  const recordingTailMs = Date.now() - recordingStarted;
   const histogramAfter = await serverLatency(context);
+  const serverLatencyMeanMs = round(((histogramAfter.sum - histogramBefore.sum) / Math.max(1, histogramAfter.count - histogramBefore.count)) * 1000, 1);
+  return figures(spec, produced, report, { drained, abortedAfterMs, serverLatencyMeanMs, cpuPercent, recordingTailMs });
+}
 
-  const latencies = report.receivedAt.map((at, i) => at - report.sentAt[i]);
-  const latency = summarize(latencies);
-  const steadyFrom = produced.startedAt + spec.settleMs;
-  const steadyCount = report.receivedAt.filter((at) => at >= steadyFrom && at <= produced.endedAt).length;
-  const deliveredPerSec = Math.round((steadyCount * 1000) / Math.max(1, produced.endedAt - steadyFrom));
+function figures(
+  spec: PhaseSpec,
+  produced: ProducerFigures,
+  report: PhaseReport,
+  observed: Pick<PhaseFigures, 'drained' | 'abortedAfterMs' | 'serverLatencyMeanMs' | 'cpuPercent' | 'recordingTailMs'>,
+): PhaseFigures {
+  const latency = summarize(report.receivedAt.map((at, i) => at - report.sentAt[i]));
   const lastReceipt = report.receivedAt.reduce((latest, at) => Math.max(latest, at), 0);
-  const p99Ms = latency.p99;
+  const deliveredPerSec = produced.aborted ? ratePerSec(report.ids.length, lastReceipt - produced.startedAt) : steadyRate(report.receivedAt, produced, spec.settleMs);
+  const keptUp = deliveredPerSec >= SUSTAINED_SHARE * produced.offeredPerSec && produced.offeredPerSec >= SUSTAINED_SHARE * spec.ratePerSec;
   return {
     name: spec.name,
     targetPerSec: spec.ratePerSec,
@@ -97,43 +112,51 @@ export async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<
     inserted: produced.inserted,
     received: report.ids.length,
     deliveredPerSec,
-    overallPerSec: lastReceipt ? Math.round((report.ids.length * 1000) / Math.max(1, lastReceipt - produced.startedAt)) : 0,
     p50Ms: latency.p50,
-    p99Ms,
+    p99Ms: latency.p99,
     maxMs: latency.max,
     messages: report.messages,
     duplicates: report.duplicates,
-    drained,
-    abortedAfterMs,
     tailMs: lastReceipt ? lastReceipt - produced.endedAt : Number.NaN,
-    serverLatencyMeanMs: round(((histogramAfter.sum - histogramBefore.sum) / Math.max(1, histogramAfter.count - histogramBefore.count)) * 1000, 1),
     producerInsertP99Ms: percentile(Float64Array.from(produced.insertMs).sort(), 99),
-    cpuPercent,
-    sustained: !produced.aborted && drained && deliveredPerSec >= SUSTAINED_SHARE * produced.offeredPerSec && produced.offeredPerSec >= SUSTAINED_SHARE * spec.ratePerSec && p99Ms <= SUSTAINED_P99_MS,
+    ...observed,
+    sustained: !produced.aborted && observed.drained && keptUp && latency.p99 <= SUSTAINED_P99_MS,
   };
 }
 
-/** Aborts the producer when the backlog outgrows what a sustained rate would leave; returns when it did (ms). */
+/** Receipts per second inside the offered window, after its first settleMs. */
+function steadyRate(receivedAt: number[], produced: { startedAt: number; endedAt: number }, settleMs: number): number {
+  const from = produced.startedAt + settleMs;
+  return ratePerSec(receivedAt.filter((at) => at >= from && at <= produced.endedAt).length, produced.endedAt - from);
+}
+
+function ratePerSec(count: number, ms: number): number {
+  return ms > 0 ? Math.round((count * 1000) / ms) : 0;
+}
+
+/**
+ * Aborts the producer when the backlog (inserted − received) outgrows what a sustained rate leaves: the batch
+ * window's worth, plus MAX_QUEUE_WAIT_SEC of the rate delivered so far in the phase. Returns when it did (ms).
+ */
 async function watchBacklog(context: PhaseContext, spec: PhaseSpec, abort: AbortController, producing: Promise<unknown>): Promise<number | undefined> {
   let finished = false;
   const settled = producing.then(
     () => (finished = true),
     () => (finished = true),
   );
-  let last = { at: Date.now(), received: 0 };
   while (!finished) {
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, BACKLOG_CHECK_MS))]);
     if (finished) return undefined;
     const received = await context.swarm.count(spec.name);
-    const now = Date.now();
     const { startedAt, inserted } = context.producer.progress;
-    const recentPerSec = ((received - last.received) * 1000) / Math.max(1, now - last.at);
-    const allowed = BACKLOG_FLOOR + (spec.ratePerSec * spec.expectedWaitMs) / 1000 + recentPerSec * MAX_QUEUE_WAIT_SEC;
+    const deliveringMs = Date.now() - startedAt - spec.expectedWaitMs;
+    if (deliveringMs < GUARD_GRACE_MS) continue;
+    const deliveredPerSec = (received * 1000) / deliveringMs;
+    const allowed = BACKLOG_FLOOR + (spec.ratePerSec * spec.expectedWaitMs) / 1000 + deliveredPerSec * MAX_QUEUE_WAIT_SEC;
     if (inserted - received > allowed) {
       abort.abort();
-      return now - startedAt;
+      return Date.now() - startedAt;
     }
-    last = { at: now, received };
   }
   return undefined;
 }
@@ -145,6 +168,11 @@ async function waitForReceipts(swarm: SwarmProcess, phase: string, expected: num
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, COUNT_POLL_MS));
   }
+}
+
+/** Until the server holds no notification work (so the next phase starts on a quiet pipeline), or the deadline. */
+async function waitForIdlePipeline(producer: OutboxProducer, deadline: number): Promise<void> {
+  while ((await producer.workInProgress()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, COUNT_POLL_MS));
 }
 
 /** Sum (s) and count of the websocket channel's latency histogram. */

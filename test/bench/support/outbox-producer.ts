@@ -86,6 +86,19 @@ export class OutboxProducer {
     return { inserted, startedAt, endedAt, offeredPerSec, aborted: Boolean(signal?.aborted), inserts: insertMs.length, insertMs };
   }
 
+  /**
+   * Work the pipeline still holds: outbox rows not relayed, notifications not dispatched, and deliveries claimed
+   * but not yet recorded (a client can have its notification while the server still records the outcome).
+   */
+  async workInProgress(): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>(
+      `select (select count(*) from outbox where relayed_at is null)
+            + (select count(*) from notifications where dispatched_at is null)
+            + (select count(*) from deliveries where status = 'claimed') as n`,
+    );
+    return Number(rows[0].n);
+  }
+
   close(): Promise<void> {
     return this.client.end();
   }

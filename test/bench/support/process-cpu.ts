@@ -25,3 +25,14 @@ export function cpuMeter(pids: Record<string, number>): () => Record<string, num
     return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, Math.round(((cpuSeconds(pid) - before[name]) / elapsedSec) * 100)]));
   };
 }
+
+/** Linux PSI: the share of the last 10 s / 60 s in which some runnable task waited for a CPU (a shared machine's noise). */
+export function cpuPressure(): { someAvg10: number; someAvg60: number } | 'unavailable' {
+  try {
+    const line = readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0];
+    const field = (name: string) => Number(new RegExp(`${name}=([\\d.]+)`).exec(line)?.[1]);
+    return { someAvg10: field('avg10'), someAvg60: field('avg60') };
+  } catch {
+    return 'unavailable';
+  }
+}

@@ -30,7 +30,9 @@ export class SocketIoAdapter extends IoAdapter {
       serveClient: false,
       pingInterval: pingIntervalMs,
       pingTimeout: pingTimeoutMs,
-      perMessageDeflate: { threshold: compressionThresholdBytes },
+      // ws honours `threshold` only without context takeover; with it, every frame (and every idle socket's
+      // ~150 KB compressor) pays for deflate whatever its size
+      perMessageDeflate: { threshold: compressionThresholdBytes, serverNoContextTakeover: true, clientNoContextTakeover: true },
       httpCompression: { threshold: compressionThresholdBytes },
       maxHttpBufferSize: 64 * 1024,
     });
