@@ -146,8 +146,6 @@ describe('notifications', () => {
       expect(price).toEqual({ symbol, price: 42.5, ts: expect.any(Number) });
       expect(await socket.emitWithAck('unsubscribe', { symbols: [symbol] })).toEqual({ ok: true, symbols: [symbol] });
     });
-
-    it.todo('delivers a critical notification alone and at once (no producer emits critical notifications yet)');
   });
 
   describe('isolation', () => {
