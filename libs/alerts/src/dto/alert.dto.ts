@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, MinDate } from 'class-validator';
 import { PageQueryDto } from '@tradepulse/platform';
@@ -72,33 +72,8 @@ export class CreateAlertDto {
   note?: string;
 }
 
-export class UpdateAlertDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber(finite, { message: 'price: must be a finite number' })
-  @IsPositive({ message: 'price: must be > 0' })
-  @Min(MIN_PRICE, priceRange)
-  @Max(MAX_PRICE, priceRange)
-  price?: number;
-
-  @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  note?: string;
-
-  @ApiPropertyOptional({ enum: FREQUENCIES })
-  @IsOptional()
-  @IsIn(FREQUENCIES, { message: 'frequency: must be once or every_time' })
-  frequency?: AlertFrequency;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'expiresAt: must be an ISO date-time' })
-  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
-  expiresAt?: Date;
-}
+/** PATCH: the same rules as on create, for the fields that can change. */
+export class UpdateAlertDto extends PartialType(PickType(CreateAlertDto, ['price', 'note', 'frequency', 'expiresAt'] as const)) {}
 
 export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
