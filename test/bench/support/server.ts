@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { waitForListening } from '../../support/server-listening';
+import { createTestDatabase } from '../../support/test-database';
 
 /** dist/test/bench/support → the repository root */
 export const ROOT = resolve(__dirname, '../../../..');
@@ -49,7 +50,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   };
   let database: { url: string; drop(): Promise<void> } | undefined;
   if (options.services && process.env.DATABASE_URL) {
-    database = await createDatabase(process.env.DATABASE_URL);
+    database = await createTestDatabase(process.env.DATABASE_URL, 'tp_bench');
     env.DATABASE_URL = database.url;
   }
   if (options.services && process.env.REDIS_URL) {
@@ -65,7 +66,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   try {
-    const port = await listeningPort(child, () => output);
+    const port = await waitForListening(child, () => output, START_TIMEOUT_MS);
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, child, () => output);
     const coldStartMs = performance.now() - started;
@@ -108,23 +109,6 @@ export async function registerUser(url: string, username: string): Promise<{ id:
   return (await response.json()) as { id: string; apiKey: string };
 }
 
-function listeningPort(child: ChildProcess, output: () => string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${output()}`)), START_TIMEOUT_MS);
-    const onData = () => {
-      const match = /\{"event":"listening","port":(\d+)/.exec(output());
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolvePort(Number(match[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output()}`));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -137,20 +121,3 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
   }
 }
 
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tp_bench_${randomBytes(5).toString('hex')}`;
-  await withClient(baseUrl, (client) => client.query(`create database ${name}`));
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withClient(baseUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined) };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

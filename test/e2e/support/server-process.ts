@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { e2eMode } from './e2e-mode';
 import { PGLITE_TEMPLATE } from './global-setup';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { waitForListening } from '../../support/server-listening';
+import { createTestDatabase, TestDatabase } from '../../support/test-database';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const SERVER_MAIN = join(ROOT, 'dist/apps/server/src/main.js');
@@ -42,7 +43,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const port = await waitForListening(child, () => output, exited).catch((error: Error) => {
+  const port = await waitForListening(child, () => output, START_TIMEOUT_MS).catch((error: Error) => {
     // never leave a half-started server behind: Jest would wait for it forever
     child.kill('SIGKILL');
     throw error;
@@ -117,22 +118,4 @@ function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`TP_E2E_MODE=services needs ${name}`);
   return value;
-}
-
-function waitForListening(child: ChildProcess, output: () => string, exited: Promise<number | null>): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${output()}`)), START_TIMEOUT_MS);
-    const onData = () => {
-      const match = /\{"event":"listening","port":(\d+)/.exec(output());
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolvePort(Number(match[1]));
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output()}`));
-    });
-  });
 }

@@ -1,7 +1,8 @@
 // Groups user notifications per user × category the way Alertmanager groups alerts: the first item opens
 // a window, and the group flushes once when the window closes or the group is full.
+import type { NotificationPriority } from '@tradepulse/platform';
 
-export type NotificationPriority = 'critical' | 'high' | 'normal' | 'low';
+export type { NotificationPriority };
 
 export interface BatchItem {
   readonly userId: string;

@@ -1,4 +1,4 @@
-// In services mode every server under test gets a database of its own, made from DATABASE_URL and dropped after.
+// A database of its own for each server under test (e2e services mode, benches), made from DATABASE_URL and dropped after.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -7,8 +7,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(baseUrl: string): Promise<TestDatabase> {
-  const name = `tp_e2e_${randomBytes(5).toString('hex')}`;
+export async function createTestDatabase(baseUrl: string, prefix = 'tp_e2e'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   await withClient(baseUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
@@ -27,3 +27,4 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
     await client.end();
   }
 }
+
