@@ -48,6 +48,10 @@ describe('foundation', () => {
       expect(second.status).toBe(201);
       const laptop = carol.as(second.body.apiKey);
       expect((await laptop.get('/api/v1/me')).status).toBe(200);
+      // the second read is a cache hit, served before Nest's guard: the key is still checked there
+      expect((await laptop.get('/api/v1/me')).headers.get('x-cache')).toBe('HIT');
+      const forged = laptop.as(`tp_${second.body.id}_${'B'.repeat(43)}`);
+      expect((await forged.get('/api/v1/me')).status).toBe(401);
       expect((await carol.delete(`/api/v1/me/api-keys/${second.body.id}`)).status).toBe(204);
       const revoked = await laptop.get('/api/v1/me');
       expect(revoked.status).toBe(401);

@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProfileService } from '@tradepulse/config';
-import { registerRequestTiming, RouteStats } from '@tradepulse/platform';
+import { CachedReadFastPath, registerRequestTiming, RouteStats } from '@tradepulse/platform';
 import { constants as zlib } from 'node:zlib';
 
 export const API_PREFIX = 'api/v1';
@@ -27,6 +27,7 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
   registerRequestTiming(fastify, routeStats);
+  app.get(CachedReadFastPath).register(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   const document = SwaggerModule.createDocument(
     app,

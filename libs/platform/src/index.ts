@@ -16,6 +16,7 @@ export * from './users/migrations';
 export * from './errors';
 export * from './events/event-bus';
 export * from './health/health-registry';
+export * from './http/cached-read-fast-path';
 export * from './http/request-timing';
 export * from './http/route-stats';
 export * from './metrics/metrics';

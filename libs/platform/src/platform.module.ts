@@ -13,6 +13,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createValidationPipe } from './errors/validation';
 import { EventBus } from './events/event-bus';
 import { HealthRegistry } from './health/health-registry';
+import { CachedReadFastPath } from './http/cached-read-fast-path';
 import { RouteStats } from './http/route-stats';
 import { JobQueueFactory } from './queue/job-queue.factory';
 import { ApiThrottlerGuard } from './throttling/api-throttler.guard';
@@ -49,6 +50,7 @@ export class PlatformModule {
         HealthRegistry,
         JobQueueFactory,
         ApiKeyService,
+        CachedReadFastPath,
         UsersService,
         AdminBootstrap,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -57,7 +59,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useExisting: HttpCacheInterceptor },
       ],
-      exports: [RouteStats, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
+      exports: [RouteStats, CachedReadFastPath, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
     };
   }
 }

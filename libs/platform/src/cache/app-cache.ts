@@ -2,7 +2,7 @@
 // Redis makes a call miss, never hang. Tags are version counters so invalidating a group is one write.
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ProfileService } from '@tradepulse/config';
+import { AppConfig, ProfileService } from '@tradepulse/config';
 import type { Cache } from 'cache-manager';
 import { randomBytes } from 'node:crypto';
 import { counter } from '../metrics/metrics';
@@ -21,11 +21,15 @@ export class AppCache {
   private hits = 0;
   private misses = 0;
   private lastWarningAt = 0;
+  /** Only a remote store can hang; in-process calls skip the timeout race (a timer per call on the hottest path). */
+  private readonly remote: boolean;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     profiles: ProfileService,
+    config: AppConfig,
   ) {
+    this.remote = Boolean(config.env.REDIS_URL);
     this.timeoutMs = profiles.section('cache').operationTimeoutMs;
     profiles.onChange('cache', (next) => (this.timeoutMs = next.operationTimeoutMs));
   }
@@ -77,10 +81,11 @@ export class AppCache {
 
   private async bounded<T>(call: () => Promise<T>, operation: string): Promise<T | typeof TIMED_OUT> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
-    });
     try {
+      if (!this.remote) return await call();
+      const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), this.timeoutMs);
+      });
       const result = await Promise.race([call(), timeout]);
       if (result === TIMED_OUT) this.warn(`cache ${operation} timed out after ${this.timeoutMs} ms; using the source`);
       return result;

@@ -5,6 +5,7 @@ import { AppConfig, ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
 import { AppCache } from './app-cache';
+import { HttpAnswerCache } from './http-answer-cache';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
 
 /** In-process LRU (size from the profile) in embedded mode, Redis through @keyv/redis when REDIS_URL is set. */
@@ -27,7 +28,7 @@ import { HttpCacheInterceptor } from './http-cache.interceptor';
       },
     }),
   ],
-  providers: [AppCache, HttpCacheInterceptor],
-  exports: [AppCache, HttpCacheInterceptor],
+  providers: [AppCache, HttpAnswerCache, HttpCacheInterceptor],
+  exports: [AppCache, HttpAnswerCache, HttpCacheInterceptor],
 })
 export class CacheModule {}

@@ -1,33 +1,22 @@
 // Caches GET answers per caller and URL (@CachedRoute) and invalidates a caller's tags after writes (@InvalidatesCache).
+// Most hits never get here: the cached-read fast path answers them before Nest's pipeline. This path stores
+// the answers, and serves hits the fast path passed on (a key not yet verified in this process).
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ProfileService } from '@tradepulse/config';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { from, Observable, of, switchMap, tap } from 'rxjs';
+import { from, map, Observable, switchMap } from 'rxjs';
 import { AuthUser } from '../auth/auth-user';
-import { AppCache } from './app-cache';
 import { CACHED_ROUTE, INVALIDATES_CACHE } from './cache.decorators';
-
-interface CachedAnswer {
-  body: unknown;
-  etag: string;
-}
+import { HttpAnswerCache, JSON_CONTENT_TYPE } from './http-answer-cache';
 
 type CachedRequest = FastifyRequest & { user?: AuthUser };
 
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
-  private ttlSec: number;
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly cache: AppCache,
-    profiles: ProfileService,
-  ) {
-    this.ttlSec = profiles.section('http').cacheTtlSec;
-    profiles.onChange('http', (next) => (this.ttlSec = next.cacheTtlSec));
-  }
+    private readonly answers: HttpAnswerCache,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -35,43 +24,38 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const owner = request.user?.id ?? 'anonymous';
     const cachedTag = this.reflector.get<string | undefined>(CACHED_ROUTE, context.getHandler());
-    if (cachedTag && request.method === 'GET' && this.ttlSec > 0) return this.serveCached(request, reply, `${owner}:${cachedTag}`, next);
+    if (cachedTag && request.method === 'GET' && this.answers.enabled) return this.serveCached(request, reply, owner, cachedTag, next);
     const invalidated = this.reflector.get<string[] | undefined>(INVALIDATES_CACHE, context.getHandler());
     if (!invalidated?.length) return next.handle();
-    return next.handle().pipe(
-      switchMap((body) => from(Promise.all(invalidated.map((tag) => this.cache.invalidateTag(`${owner}:${tag}`))).then(() => body))),
-    );
+    return next.handle().pipe(switchMap((body) => from(Promise.all(invalidated.map((tag) => this.answers.invalidate(owner, tag))).then(() => body))));
   }
 
-  private serveCached(request: CachedRequest, reply: FastifyReply, tag: string, next: CallHandler): Observable<unknown> {
-    const ttlSec = this.ttlSec;
-    return from(this.cache.tagVersion(tag)).pipe(
-      switchMap((version) => {
-        const key = `http:${tag}:${version}:${request.url}`;
-        return from(this.cache.get<CachedAnswer>(key)).pipe(
+  private serveCached(request: CachedRequest, reply: FastifyReply, owner: string, tag: string, next: CallHandler): Observable<unknown> {
+    const ifNoneMatch = request.headers['if-none-match'];
+    return from(this.answers.key(owner, tag, request.url)).pipe(
+      switchMap((key) =>
+        from(this.answers.get(key)).pipe(
           switchMap((hit) => {
-            if (hit) {
-              this.setHeaders(reply, 'HIT', hit.etag, ttlSec);
-              if (request.headers['if-none-match'] === hit.etag) {
-                void reply.status(304);
-                return of(undefined);
-              }
-              return of(hit.body);
-            }
+            if (hit) return from([this.send(reply, this.answers.describe(reply, hit, 'HIT', ifNoneMatch), hit.json)]);
             return next.handle().pipe(
-              tap((body) => {
-                const etag = `W/"${createHash('sha1').update(JSON.stringify(body ?? null)).digest('base64url')}"`;
-                this.setHeaders(reply, 'MISS', etag, ttlSec);
-                void this.cache.set<CachedAnswer>(key, { body, etag }, ttlSec * 1000);
+              map((body) => {
+                const stored = this.answers.store(key, body);
+                return this.send(reply, this.answers.describe(reply, stored, 'MISS', ifNoneMatch), stored.json);
               }),
             );
           }),
-        );
-      }),
+        ),
+      ),
     );
   }
 
-  private setHeaders(reply: FastifyReply, state: 'HIT' | 'MISS', etag: string, ttlSec: number): void {
-    void reply.header('X-Cache', state).header('ETag', etag).header('Cache-Control', `private, max-age=${ttlSec}`);
+  /** The serialized answer goes out as is (Fastify does not serialize a string with a JSON content type). */
+  private send(reply: FastifyReply, notModified: boolean, json: string): string | undefined {
+    if (notModified) {
+      void reply.status(304);
+      return undefined;
+    }
+    void reply.type(JSON_CONTENT_TYPE);
+    return json;
   }
 }

@@ -1,21 +1,46 @@
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Logger, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { AuthUser } from '../auth/auth-user';
-import { ResilientThrottlerStorage } from './resilient-throttler-storage';
+import { FixedWindowThrottlerStorage, WindowCounterFactory } from './fixed-window-throttler-storage';
+import { RequestRateLimits } from './request-rate-limits';
+import { THROTTLE_WINDOW_MS } from './throttle-buckets';
 
-const MINUTE_MS = 60_000;
+const UNUSED_POINTS = Number.MAX_SAFE_INTEGER;
 
 type ThrottledRequest = { ip: string; user?: AuthUser };
 
-/** A client that fails fast while disconnected; its outages are reported by the storage wrapper, not as unhandled errors. */
-function quietRedis(url: string, keyPrefix: string): Redis {
-  const client = new Redis(url, { keyPrefix, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  client.on('error', () => undefined);
-  return client;
+/**
+ * Counts in this process, or in Redis when REDIS_URL is set. A Redis call that fails, or takes longer than the
+ * cache timeout, or meets a disconnected client is counted in this process instead (the insurance limiter), so
+ * an outage never fails or hangs a request.
+ */
+function windowCounters(config: AppConfig, profiles: ProfileService): WindowCounterFactory {
+  const inProcess = (duration: number) => new RateLimiterMemory({ points: UNUSED_POINTS, duration });
+  if (!config.env.REDIS_URL) return inProcess;
+  const logger = new Logger('Throttler');
+  let lastWarningAt = 0;
+  const client = new Redis(config.env.REDIS_URL, {
+    commandTimeout: profiles.bootValue('cache').operationTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  client.on('error', (error: Error) => {
+    if (Date.now() - lastWarningAt < 10_000) return;
+    lastWarningAt = Date.now();
+    logger.warn(`Redis for rate limits failed (${error.message}); counting in this process until it is back`);
+  });
+  return (duration) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `tp:${config.redisPrefix}:throttle`,
+      points: UNUSED_POINTS,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: inProcess(duration),
+    });
 }
 
 /** Limits are read through ProfileService on each check, so a profile switch changes them at once. */
@@ -27,26 +52,23 @@ function quietRedis(url: string, keyPrefix: string): Redis {
         throttlers: [
           {
             name: 'ip',
-            ttl: MINUTE_MS,
+            ttl: THROTTLE_WINDOW_MS,
             limit: () => profiles.section('http').rateLimitPerIpPerMin,
             getTracker: (req: Record<string, unknown>) => (req as ThrottledRequest).ip,
           },
           {
             name: 'key',
-            ttl: MINUTE_MS,
+            ttl: THROTTLE_WINDOW_MS,
             limit: () => profiles.section('http').rateLimitPerKeyPerMin,
             getTracker: (req: Record<string, unknown>) => (req as ThrottledRequest).user?.keyId ?? 'anonymous',
             skipIf: (context) => !context.switchToHttp().getRequest<ThrottledRequest>().user,
           },
         ],
-        storage: config.env.REDIS_URL
-          ? new ResilientThrottlerStorage(
-              new ThrottlerStorageRedisService(quietRedis(config.env.REDIS_URL, `tp:${config.redisPrefix}:throttle:`)),
-              () => profiles.section('cache').operationTimeoutMs,
-            )
-          : undefined,
+        storage: new FixedWindowThrottlerStorage(windowCounters(config, profiles)),
       }),
     }),
   ],
+  providers: [RequestRateLimits],
+  exports: [RequestRateLimits],
 })
 export class ThrottlingModule {}
