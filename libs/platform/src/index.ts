@@ -7,6 +7,7 @@ export * from './auth/api-key.service';
 export * from './auth/auth-user';
 export * from './auth/auth.decorators';
 export * from './cache/app-cache';
+export * from './cache/cache-metadata';
 export * from './cache/cache.decorators';
 export * from './database/database-connection';
 export * from './database/embedded-database';

@@ -1,11 +1,10 @@
 // What every plugin stands on: database, cache, queues, event bus, auth, validation, errors, throttling.
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { CacheModule } from './cache/cache.module';
-import { HttpCacheInterceptor } from './cache/http-cache.interceptor';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { OutboxWriter } from './outbox/outbox.writer';
@@ -57,7 +56,6 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: ApiThrottlerGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useExisting: HttpCacheInterceptor },
       ],
       exports: [RouteStats, CachedReadFastPath, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
     };

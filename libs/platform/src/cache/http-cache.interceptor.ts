@@ -6,7 +6,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { from, map, Observable, switchMap } from 'rxjs';
 import { AuthUser } from '../auth/auth-user';
-import { CACHED_ROUTE, INVALIDATES_CACHE } from './cache.decorators';
+import { CACHED_ROUTE, INVALIDATES_CACHE } from './cache-metadata';
 import { HttpAnswerCache, JSON_CONTENT_TYPE } from './http-answer-cache';
 
 type CachedRequest = FastifyRequest & { user?: AuthUser };

@@ -8,7 +8,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../auth/api-key.service';
 import { extractApiKey } from '../auth/api-key.guard';
 import { AuthUser } from '../auth/auth-user';
-import { CachedRouteConfig } from '../cache/cache.decorators';
+import { CachedRouteConfig } from '../cache/cache-metadata';
 import { HttpAnswerCache, JSON_CONTENT_TYPE } from '../cache/http-answer-cache';
 import { RequestRateLimits } from '../throttling/request-rate-limits';
 
