@@ -23,7 +23,11 @@ export interface IssuedKey {
 
 @Injectable()
 export class ApiKeyService {
-  private readonly verified = new CacheableMemory({ lruSize: 10_000, useClone: false });
+  private readonly verified = new CacheableMemory({ lruSize: 10_000, useClone: false, storeHashSize: 1 });
+  /** Loads under way, so that when a busy key's entry expires its concurrent requests share one query. */
+  private readonly loading = new Map<string, Promise<VerifiedKey | undefined>>();
+  /** Bumped by every revocation: a load that started before one must not put a stale entry back. */
+  private revocations = 0;
 
   constructor(
     private readonly em: EntityManager,
@@ -45,7 +49,7 @@ export class ApiKeyService {
        on conflict (id) do update set user_id = excluded.user_id, secret_hash = excluded.secret_hash, revoked_at = null`,
       [ENV_ADMIN_KEY_ID, userId, hashSecret(apiKey)],
     );
-    this.verified.delete(ENV_ADMIN_KEY_ID);
+    this.forget(ENV_ADMIN_KEY_ID);
   }
 
   async verify(presented: string): Promise<AuthUser | undefined> {
@@ -67,7 +71,7 @@ export class ApiKeyService {
     const revoked = await this.em
       .fork()
       .nativeUpdate(ApiKey, { id: keyId, user: userId, revokedAt: null }, { revokedAt: new Date() });
-    this.verified.delete(keyId);
+    this.forget(keyId);
     if (revoked === 0) throw notFound(`API key ${keyId}`);
   }
 
@@ -76,12 +80,29 @@ export class ApiKeyService {
     return keys.map(({ id, label, createdAt, revokedAt }) => ({ id, label: label ?? null, createdAt, revokedAt: revokedAt ?? null }));
   }
 
-  private async load(keyId: string): Promise<VerifiedKey | undefined> {
+  private load(keyId: string): Promise<VerifiedKey | undefined> {
+    const inFlight = this.loading.get(keyId);
+    if (inFlight) return inFlight;
+    const pending: Promise<VerifiedKey | undefined> = this.loadFromDatabase(keyId).finally(() => {
+      if (this.loading.get(keyId) === pending) this.loading.delete(keyId);
+    });
+    this.loading.set(keyId, pending);
+    return pending;
+  }
+
+  private forget(keyId: string): void {
+    this.revocations++;
+    this.verified.delete(keyId);
+    this.loading.delete(keyId);
+  }
+
+  private async loadFromDatabase(keyId: string): Promise<VerifiedKey | undefined> {
+    const revocationsBefore = this.revocations;
     const key = await this.em.fork().findOne(ApiKey, { id: keyId, revokedAt: null }, { populate: ['user'] });
     if (!key) return undefined;
     const entry: VerifiedKey = { hash: key.secretHash, user: { id: key.user.id, username: key.user.username, role: key.user.role } };
     const ttlSec = this.profiles.section('cache').apiKeyTtlSec;
-    if (ttlSec > 0) this.verified.set(keyId, entry, ttlSec * 1000);
+    if (ttlSec > 0 && this.revocations === revocationsBefore) this.verified.set(keyId, entry, ttlSec * 1000);
     return entry;
   }
 }

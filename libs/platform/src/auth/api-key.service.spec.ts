@@ -1,0 +1,53 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ProfileService } from '@tradepulse/config';
+import { generateApiKey, hashSecret } from '../users/api-key-codec';
+import { ApiKeyService } from './api-key.service';
+
+/** An entity manager whose key lookups resolve only when the test says so. */
+function fakeDatabase() {
+  const lookups: Array<() => void> = [];
+  const key = generateApiKey();
+  const row = { secretHash: hashSecret(key.secret), user: { id: 'user-1', username: 'ann', role: 'user' } };
+  const em = {
+    fork: () => em,
+    findOne: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))),
+    nativeUpdate: jest.fn(async () => 1),
+  };
+  return { em, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
+}
+
+describe('ApiKeyService', () => {
+  const profiles = new ProfileService('balanced', []);
+
+  it('verifies a burst of requests for one expired key with a single database lookup', async () => {
+    const { em, key, answerLookups } = fakeDatabase();
+    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const burst = Array.from({ length: 20 }, () => keys.verify(key.apiKey));
+    answerLookups();
+    const users = await Promise.all(burst);
+    expect(em.findOne).toHaveBeenCalledTimes(1);
+    expect(users.every((user) => user?.id === 'user-1' && user.keyId === key.keyId)).toBe(true);
+    expect(keys.verifyFromMemory(key.apiKey)?.id).toBe('user-1');
+  });
+
+  it('does not let a lookup that started before a revocation put the key back in memory', async () => {
+    const { em, key, answerLookups } = fakeDatabase();
+    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const before = keys.verify(key.apiKey);
+    await keys.revoke('user-1', key.keyId);
+    answerLookups();
+    await before;
+    expect(keys.verifyFromMemory(key.apiKey)).toBeUndefined();
+  });
+
+  it('refuses a wrong secret for a key it has verified', async () => {
+    const { em, key, answerLookups } = fakeDatabase();
+    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const first = keys.verify(key.apiKey);
+    answerLookups();
+    await first;
+    const forged = `tp_${key.keyId}_${'A'.repeat(43)}`;
+    expect(keys.verifyFromMemory(forged)).toBeUndefined();
+    expect(await keys.verify(forged)).toBeUndefined();
+  });
+});
