@@ -134,6 +134,26 @@ describe('foundation', () => {
       const small = await fetch(`${server.url}/health/live`, { headers: { 'accept-encoding': 'gzip' } });
       expect(small.headers.get('content-encoding')).toBeNull();
     });
+
+    it('compresses cached answers too, the same body in every encoding', async () => {
+      const lena = await anonymous.register(uniqueName('lena'));
+      for (let i = 0; i < 12; i++) await lena.post('/api/v1/me/api-keys', { label: `device number ${i}` });
+      const read = (encoding: string) => fetch(`${server.url}/api/v1/me/api-keys`, { headers: { authorization: `Bearer ${lena.apiKey}`, 'accept-encoding': encoding } });
+      const miss = await read('identity');
+      expect(miss.headers.get('x-cache')).toBe('MISS');
+      const plain = await miss.text();
+      expect(plain.length).toBeGreaterThan(1024);
+      for (const encoding of ['br', 'gzip', 'br', 'gzip;q=0.5, br;q=0']) {
+        const hit = await read(encoding);
+        expect(hit.headers.get('x-cache')).toBe('HIT');
+        expect(hit.headers.get('content-encoding')).toBe(encoding.startsWith('gzip') ? 'gzip' : encoding);
+        expect(hit.headers.get('vary')).toMatch(/accept-encoding/i);
+        expect(await hit.text()).toBe(plain);
+      }
+      const identity = await read('identity');
+      expect(identity.headers.get('content-encoding')).toBeNull();
+      expect(await identity.text()).toBe(plain);
+    });
   });
 
   describe('operations', () => {

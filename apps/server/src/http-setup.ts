@@ -4,8 +4,8 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ProfileService } from '@tradepulse/config';
-import { CachedReadFastPath, registerRequestTiming, RouteStats } from '@tradepulse/platform';
-import { constants as zlib } from 'node:zlib';
+import { BROTLI_QUALITY, CachedReadFastPath, registerRequestTiming, RouteStats } from '@tradepulse/platform';
+import { constants as zlibConstants } from 'node:zlib';
 
 export const API_PREFIX = 'api/v1';
 
@@ -23,8 +23,8 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
   await app.register(compress, {
     threshold: profiles.bootValue('http').compressionThresholdBytes,
     encodings: ['br', 'gzip'],
-    // quality 4 keeps brotli's CPU cost near gzip's while still beating it on size
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    // quality 4 keeps brotli's CPU cost near gzip's while still beating it on size (cached answers use the same)
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
   });
   registerRequestTiming(fastify, routeStats);
   app.get(CachedReadFastPath).register(fastify);

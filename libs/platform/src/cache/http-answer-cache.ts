@@ -4,11 +4,14 @@ import { Injectable } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
+import { AnswerEncoding, encode, preferredEncoding } from './answer-encodings';
 import { AppCache } from './app-cache';
 
 export interface CachedAnswer {
   json: string;
   etag: string;
+  /** compressed forms, added on the first hit that asks for each (kept by the in-process store, which shares the object) */
+  encoded?: Partial<Record<AnswerEncoding, Buffer>>;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -16,11 +19,13 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 @Injectable()
 export class HttpAnswerCache {
   private ttlSec: number;
+  private readonly compressionThresholdBytes: number;
 
   constructor(
     private readonly cache: AppCache,
     profiles: ProfileService,
   ) {
+    this.compressionThresholdBytes = profiles.bootValue('http').compressionThresholdBytes;
     this.ttlSec = profiles.section('http').cacheTtlSec;
     profiles.onChange('http', (next) => (this.ttlSec = next.cacheTtlSec));
   }
@@ -47,6 +52,17 @@ export class HttpAnswerCache {
 
   invalidate(owner: string, tag: string): Promise<void> {
     return this.cache.invalidateTag(`${owner}:${tag}`);
+  }
+
+  /** The body for this client: the JSON as is, or its compressed form with Content-Encoding set. */
+  body(reply: FastifyReply, answer: CachedAnswer, acceptEncoding: string | undefined): string | Buffer {
+    const encoding = answer.json.length >= this.compressionThresholdBytes ? preferredEncoding(acceptEncoding) : undefined;
+    void reply.header('Vary', 'accept-encoding');
+    if (!encoding) return answer.json;
+    answer.encoded ??= {};
+    const body = (answer.encoded[encoding] ??= encode(answer.json, encoding));
+    void reply.header('Content-Encoding', encoding);
+    return body;
   }
 
   /** X-Cache, ETag and Cache-Control; true when the client's If-None-Match already names this answer (send 304). */

@@ -51,7 +51,7 @@ export class CachedReadFastPath {
     if (this.answers.describe(reply, hit, 'HIT', request.headers['if-none-match'])) {
       void reply.status(304).send();
     } else {
-      void reply.type(JSON_CONTENT_TYPE).send(hit.json);
+      void reply.type(JSON_CONTENT_TYPE).send(this.answers.body(reply, hit, request.headers['accept-encoding']));
     }
     return true;
   }
