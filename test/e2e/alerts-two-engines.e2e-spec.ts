@@ -1,21 +1,11 @@
 // Two server processes over one database evaluate the same ticks: every once-alert still fires exactly once.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ApiClient, uniqueName } from './support/api-client';
-import { e2eMode } from './support/e2e-mode';
-import { ROOT, RunningServer, startServer } from './support/server-process';
+import { RunningServer, startServer } from './support/server-process';
+import { SharedDatabase, sharedDatabase } from './support/shared-database';
 import { waitUntil } from './support/wait-until';
 
-/** In embedded mode both processes share a standalone PGlite server; in services mode the harness's database. */
-async function sharedDatabase(): Promise<{ env: Record<string, string>; stop(): void }> {
-  if (e2eMode() === 'services') return { env: {}, stop: () => undefined };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/test/fakes/pglite-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).port)));
-  return { env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` }, stop: () => child.kill('SIGKILL') };
-}
-
 describe('two engines over one database', () => {
-  let database: { env: Record<string, string>; stop(): void };
+  let database: SharedDatabase;
   let first: RunningServer;
   let second: RunningServer;
 

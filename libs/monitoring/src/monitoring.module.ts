@@ -8,6 +8,7 @@ import { ApiMetricsController } from './metrics/api-metrics.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProfileAdminController } from './profile/profile-admin.controller';
 import { ProfileAdminService } from './profile/profile-admin.service';
+import { ProfileFollower } from './profile/profile-follower';
 import { ProfileSwitch } from './profile/profile-switch.entity';
 
 /** Health, Prometheus metrics, the JSON metrics summary and run-time profile switching. */
@@ -18,6 +19,6 @@ import { ProfileSwitch } from './profile/profile-switch.entity';
     MikroOrmModule.forFeature([ProfileSwitch]),
   ],
   controllers: [HealthController, ApiMetricsController, ProfileAdminController],
-  providers: [RedisHealthCheck, ProfileAdminService],
+  providers: [RedisHealthCheck, ProfileAdminService, ProfileFollower],
 })
 export class MonitoringModule {}

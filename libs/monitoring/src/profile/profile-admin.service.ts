@@ -4,6 +4,7 @@ import { ProfileName, ProfileService } from '@tradepulse/config';
 import { gauge, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
 import type { AuthUser } from '@tradepulse/platform';
 import { ProfileHistoryItem, ProfileSwitchView, ProfileView } from './profile.dto';
+import { ProfileFollower } from './profile-follower';
 import { ProfileSwitch } from './profile-switch.entity';
 
 const profileInfo = gauge({ name: 'tradepulse_profile_info', help: 'The active configuration profile', labelNames: ['profile'] });
@@ -15,11 +16,13 @@ export class ProfileAdminService implements OnModuleInit {
   constructor(
     private readonly profiles: ProfileService,
     private readonly em: EntityManager,
+    private readonly follower: ProfileFollower,
   ) {}
 
   onModuleInit(): void {
     profileInfo.reset();
     profileInfo.set({ profile: this.profiles.name }, 1);
+    this.follower.onSwitch((profile) => this.apply(profile));
   }
 
   describe(): ProfileView {
@@ -34,13 +37,20 @@ export class ProfileAdminService implements OnModuleInit {
   async switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
     // recorded first: a switch that cannot be recorded does not happen (and would not survive a restart)
     const em = this.em.fork();
-    em.persist(em.create(ProfileSwitch, { fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() }));
-    await em.flush();
+    const recorded = em.create(ProfileSwitch, { fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() });
+    await em.persist(recorded).flush();
+    const result = this.apply(profile);
+    this.follower.announce(recorded.id);
+    this.logger.log({ requestId, actor: actor.username, from: result.from, to: result.to, applied: result.applied, restartRequired: result.restartRequired }, `profile switched from ${result.from} to ${result.to} by ${actor.username}`);
+    return { ...this.describe(), from: result.from, applied: result.applied, keptByOverride: result.keptByOverride, restartRequired: this.profiles.pendingRestart() };
+  }
+
+  /** Switches this process (for its own switch or one another process recorded). */
+  private apply(profile: ProfileName) {
     const result = this.profiles.switchTo(profile);
     profileInfo.reset();
     profileInfo.set({ profile }, 1);
-    this.logger.log({ requestId, actor: actor.username, from: result.from, to: result.to, applied: result.applied, restartRequired: result.restartRequired }, `profile switched from ${result.from} to ${result.to} by ${actor.username}`);
-    return { ...this.describe(), from: result.from, applied: result.applied, keptByOverride: result.keptByOverride, restartRequired: this.profiles.pendingRestart() };
+    return result;
   }
 
   async history(query: PageQueryDto): Promise<Page<ProfileHistoryItem>> {

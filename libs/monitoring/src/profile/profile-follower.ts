@@ -1,0 +1,90 @@
+// Keeps every process that shares one database on the profile of the newest run-time switch, whichever
+// process made it. The profile_switches table is the source of truth: each process checks it for switches
+// newer than the last one it has seen, every few seconds and at once when another process announces a switch
+// over Redis. Switches recorded before this process started are not followed, so an explicit PROFILE keeps
+// winning at start-up as documented.
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, isProfileName, ProfileName } from '@tradepulse/config';
+import Redis from 'ioredis';
+
+const CHECK_INTERVAL_MS = 5_000;
+
+@Injectable()
+export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Profile');
+  private readonly enabled: boolean;
+  private lastSeenSwitchId = '0';
+  private timer?: NodeJS.Timeout;
+  private publisher?: Redis;
+  private subscriber?: Redis;
+  private checking?: Promise<void>;
+  private follow: (profile: ProfileName) => void = () => undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+  ) {
+    // the embedded database belongs to one process: there is nobody to follow
+    this.enabled = Boolean(config.env.DATABASE_URL);
+  }
+
+  /** `apply` switches this process; it is called with each newer profile another process recorded. */
+  onSwitch(apply: (profile: ProfileName) => void): void {
+    this.follow = apply;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    this.lastSeenSwitchId = (await this.newestSwitch())?.id ?? '0';
+    this.timer = setInterval(() => void this.checkNow(), CHECK_INTERVAL_MS).unref();
+    if (this.config.env.REDIS_URL) this.listen(this.config.env.REDIS_URL);
+  }
+
+  /** Called after this process recorded and applied a switch: others check at once instead of at their next poll. */
+  announce(switchId: string): void {
+    if (BigInt(switchId) > BigInt(this.lastSeenSwitchId)) this.lastSeenSwitchId = switchId;
+    this.publisher?.publish(this.channel, switchId).catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.subscriber?.disconnect();
+    this.publisher?.disconnect();
+  }
+
+  private get channel(): string {
+    return `tp:${this.config.redisPrefix}:profile-switched`;
+  }
+
+  private listen(url: string): void {
+    const quiet = (client: Redis) => client.on('error', () => undefined);
+    this.publisher = quiet(new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+    this.subscriber = quiet(new Redis(url, { maxRetriesPerRequest: null }));
+    this.subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`profile announcements unavailable (${error.message}); checking every ${CHECK_INTERVAL_MS / 1000} s`));
+    this.subscriber.on('message', () => void this.checkNow());
+  }
+
+  private checkNow(): Promise<void> {
+    this.checking ??= this.check().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async check(): Promise<void> {
+    try {
+      const newest = await this.newestSwitch();
+      if (!newest || BigInt(newest.id) <= BigInt(this.lastSeenSwitchId)) return;
+      this.lastSeenSwitchId = newest.id;
+      if (!isProfileName(newest.to_profile)) return;
+      this.logger.log(`following the switch to ${newest.to_profile} made by another process`);
+      this.follow(newest.to_profile);
+    } catch (error) {
+      this.logger.warn(`checking for profile switches failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async newestSwitch(): Promise<{ id: string; to_profile: string } | undefined> {
+    const rows = await this.em.getConnection().execute<Array<{ id: string; to_profile: string }>>('select id::text as id, to_profile from profile_switches order by id desc limit 1');
+    return rows[0];
+  }
+}
