@@ -1,5 +1,5 @@
 import { applyChange, defaultPreferences } from '../preferences/notification-preferences';
-import { CHANNEL_OFF, deliveryPlan, MUTED } from './delivery-plan';
+import { CHANNEL_OFF, deliveryPlan, MUTED, wantedChannels } from './delivery-plan';
 
 const channels = ['websocket', 'telegram', 'webhook'];
 
@@ -21,5 +21,19 @@ describe('deliveryPlan', () => {
     const preferences = applyChange(defaultPreferences(), { mutedCategories: ['signal'] });
     expect(deliveryPlan(channels, preferences, 'signal').every((plan) => plan.status === 'skipped' && plan.reason === MUTED)).toBe(true);
     expect(deliveryPlan(channels, preferences, 'alert').every((plan) => plan.status === 'claimed')).toBe(true);
+  });
+
+  it('skips a channel that cannot reach the user, with the reason the channel gave', () => {
+    expect(deliveryPlan(channels, defaultPreferences(), 'alert', new Map([['webhook', 'no enabled webhook endpoint']]))).toEqual([
+      { channel: 'websocket', status: 'claimed' },
+      { channel: 'telegram', status: 'claimed' },
+      { channel: 'webhook', status: 'skipped', reason: 'no enabled webhook endpoint' },
+    ]);
+  });
+
+  it('wants only the channels left on, and none for a muted category', () => {
+    const preferences = applyChange(defaultPreferences(), { channels: { telegram: false }, mutedCategories: ['signal'] });
+    expect(wantedChannels(channels, preferences, 'alert')).toEqual(['websocket', 'webhook']);
+    expect(wantedChannels(channels, preferences, 'signal')).toEqual([]);
   });
 });
