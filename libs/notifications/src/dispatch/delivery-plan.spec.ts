@@ -1,5 +1,5 @@
 import { applyChange, defaultPreferences } from '../preferences/notification-preferences';
-import { CHANNEL_OFF, deliveryPlan, MUTED, wantedChannels } from './delivery-plan';
+import { CHANNEL_OFF, deliveryPlan, MUTED } from './delivery-plan';
 
 const channels = ['websocket', 'telegram', 'webhook'];
 
@@ -31,9 +31,9 @@ describe('deliveryPlan', () => {
     ]);
   });
 
-  it('wants only the channels left on, and none for a muted category', () => {
-    const preferences = applyChange(defaultPreferences(), { channels: { telegram: false }, mutedCategories: ['signal'] });
-    expect(wantedChannels(channels, preferences, 'alert')).toEqual(['websocket', 'webhook']);
-    expect(wantedChannels(channels, preferences, 'signal')).toEqual([]);
+  it('gives the preferences as the reason before a missing target', () => {
+    const preferences = applyChange(defaultPreferences(), { channels: { telegram: false } });
+    const unreachable = new Map([['telegram', 'no Telegram chat linked']]);
+    expect(deliveryPlan(channels, preferences, 'alert', unreachable)[1]).toEqual({ channel: 'telegram', status: 'skipped', reason: CHANNEL_OFF });
   });
 });

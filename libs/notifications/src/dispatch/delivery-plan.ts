@@ -6,11 +6,7 @@ import type { ChannelPlan } from './delivery-records';
 export const MUTED = 'category muted';
 export const CHANNEL_OFF = 'channel turned off in preferences';
 
-/** The channels the preferences leave on for this category: the only ones worth asking for a target. */
-export function wantedChannels(channels: readonly string[], preferences: NotificationPreferences, category: string): string[] {
-  return isMuted(preferences, category) ? [] : channels.filter((channel) => channelEnabled(preferences, channel));
-}
-
+/** A muted category and a channel turned off say so in the record before a missing target does. */
 export function deliveryPlan(
   channels: readonly string[],
   preferences: NotificationPreferences,

@@ -168,16 +168,6 @@ describe('NotificationDispatcher', () => {
     expect(telegram.batches).toHaveLength(3);
   });
 
-  it('does not ask a channel turned off in preferences for a target', async () => {
-    const telegram = new TargetedChannel(['u1']);
-    const { dispatcher, deliveries } = setUp({ telegram }, { u1: { channels: { telegram: false } } });
-    const item = note('u1', 'critical');
-    await dispatcher.accept([item]);
-    await settle();
-    expect(telegram.lookups).toEqual([]);
-    expect(deliveries.records.get(`${item.id}/telegram`)).toEqual({ status: 'skipped', reason: 'channel turned off in preferences' });
-  });
-
   it('does not take a notification twice while it waits in the window', async () => {
     const websocket = new RecordingChannel();
     const { dispatcher } = setUp({ websocket });

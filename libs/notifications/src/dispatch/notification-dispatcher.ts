@@ -13,7 +13,7 @@ import { digestWindowMs, isMuted } from '../preferences/notification-preferences
 import { PreferencesService } from '../preferences/preferences.service';
 import { ChannelRegistry } from './channel-registry';
 import { ChannelTargets } from './channel-targets';
-import { deliveryPlan, MUTED, wantedChannels } from './delivery-plan';
+import { deliveryPlan, MUTED } from './delivery-plan';
 import { DeliveryRecords } from './delivery-records';
 
 @Injectable()
@@ -76,11 +76,10 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   private async flush(userId: string, items: StoredNotification[]): Promise<void> {
     for (const item of items) this.waiting.delete(item.id);
     notificationMetrics.batchSize.observe(items.length);
-    // read again: a PUT while the batch waited applies to it
-    const preferences = await this.preferences.get(userId);
-    const { category } = items[0];
-    const unreachable = await this.targets.unreachable(userId, wantedChannels(this.channels.names, preferences, category));
-    const plans = deliveryPlan(this.channels.names, preferences, category, unreachable);
+    // preferences read again (a PUT while the batch waited applies to it) and targets asked at the same time: every
+    // channel is asked, even one the preferences turn off, which saves a round trip on every flush
+    const [preferences, unreachable] = await Promise.all([this.preferences.get(userId), this.targets.unreachable(userId, this.channels.names)]);
+    const plans = deliveryPlan(this.channels.names, preferences, items[0].category, unreachable);
     const claimed = await this.deliveries.claim(items.map((item) => item.id), plans);
     for (const plan of plans) if (plan.status === 'skipped') notificationMetrics.skipped.inc({ channel: plan.channel }, items.length);
     await Promise.all(
