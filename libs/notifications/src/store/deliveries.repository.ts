@@ -39,15 +39,17 @@ export class DeliveriesRepository {
 
   /**
    * Writes the planned records in one statement (flushes of many users together) and marks their notifications
-   * dispatched. Returns the rows (the same objects) this call claimed: a record another process or an earlier try holds already is
-   * not returned, and neither is a skipped one.
+   * dispatched. Returns the rows (the same objects) this call claimed: a record another process or an earlier
+   * try holds already is not returned, nor is a second row for the same record, nor a skipped one.
    */
   async claim(rows: readonly PlannedDelivery[]): Promise<PlannedDelivery[]> {
     if (!rows.length) return [];
     const claimed = await query(
       this.em,
       `with planned as (
-         select * from jsonb_to_recordset(?::jsonb) as p(id bigint, channel text, status text, reason text)
+         select n.id, p.channel, p.status, p.reason
+         from jsonb_to_recordset(?::jsonb) as p(channel text, status text, reason text, ids bigint[])
+         cross join lateral unnest(p.ids) as n(id)
        ), claimed as (
          insert into deliveries (notification_id, channel, status, attempts, last_error)
          select id, channel, status, case when status = 'claimed' then 1 else 0 end, reason from planned
@@ -57,7 +59,7 @@ export class DeliveriesRepository {
          update notifications set dispatched_at = now() where id in (select id from planned) and dispatched_at is null
        )
        select notification_id, channel from claimed where status = 'claimed'`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(groupIds(rows, (row) => ({ channel: row.channel, status: row.status, reason: row.reason ?? null })))],
     );
     const won = new Set(claimed.map((row) => deliveryKey(String(row.notification_id), String(row.channel))));
     return rows.filter((row) => row.status === 'claimed' && won.delete(deliveryKey(row.id, row.channel)));
@@ -66,13 +68,14 @@ export class DeliveriesRepository {
   /** Records the outcomes of sends (any channels, any users) in one statement. */
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const rows = outcomes.map(({ id, channel, status, error }) => ({ id, channel, status, error: error ? error.slice(0, MAX_ERROR_LENGTH) : null }));
+    const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
     await run(
       this.em,
       `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as o(id bigint, channel text, status text, error text)
-       where d.notification_id = o.id and d.channel = o.channel`,
-      [JSON.stringify(rows)],
+       from jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
+       cross join lateral unnest(o.ids) as n(id)
+       where d.notification_id = n.id and d.channel = o.channel`,
+      [JSON.stringify(groups)],
     );
   }
 
@@ -115,4 +118,20 @@ export class DeliveriesRepository {
     );
     return rows.map((row) => ({ channel: String(row.channel), notification: fromRow(row) }));
   }
+}
+
+/**
+ * Rows that share everything but their notification id travel as one entry with an id list: a burst of a
+ * thousand notifications is a handful of entries, not a thousand objects to quote and parse.
+ */
+function groupIds<T extends { id: string }, K extends object>(rows: readonly T[], shared: (row: T) => K): Array<K & { ids: string[] }> {
+  const groups = new Map<string, K & { ids: string[] }>();
+  for (const row of rows) {
+    const fields = shared(row);
+    const key = JSON.stringify(fields);
+    const group = groups.get(key) ?? { ...fields, ids: [] };
+    group.ids.push(row.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
