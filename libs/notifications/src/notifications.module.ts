@@ -6,6 +6,7 @@ import { TelegramChannel } from './channels/telegram.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import { WebsocketChannel } from './channels/websocket.channel';
 import { ChannelRegistry } from './dispatch/channel-registry';
+import { DeliveryRecords } from './dispatch/delivery-records';
 import { DeliveryRecovery } from './dispatch/delivery-recovery';
 import { NotificationDispatcher } from './dispatch/notification-dispatcher';
 import { InboxService } from './inbox/inbox.service';
@@ -17,6 +18,7 @@ import { PreferencesService } from './preferences/preferences.service';
 import { OutboxRelay } from './relay/outbox-relay';
 import { DeliveriesRepository } from './store/deliveries.repository';
 import { NotificationsRepository } from './store/notifications.repository';
+import { TelegramChatsRepository } from './store/telegram-chats.repository';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 import { WebhookTargetPolicy } from './webhooks/webhook-target';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -36,6 +38,8 @@ export class NotificationsModule {
         { provide: WebhookTargetPolicy, inject: [NOTIFICATIONS_OPTIONS], useFactory: (o: NotificationsModuleOptions) => new WebhookTargetPolicy(o.webhookAllowlist ?? []) },
         NotificationsRepository,
         DeliveriesRepository,
+        DeliveryRecords,
+        TelegramChatsRepository,
         PreferencesRepository,
         PreferencesService,
         InboxService,

@@ -10,6 +10,13 @@ export interface ChannelSender {
    * Throw DeliverySkipped when the user has no target on this channel; any other error marks them failed.
    */
   send(userId: string, items: StoredNotification[]): Promise<void | 'queued'>;
+
+  /**
+   * Which of these users this channel cannot reach (no chat linked, no endpoint), with why: asked before the
+   * claim, so such a user costs the channel no claim, no send and no outcome (the record is written 'skipped'
+   * with the claim). One call answers the flushes of a whole turn. Without it, every user is tried.
+   */
+  unreachable?(userIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Marks a provider as a notification channel; the argument is its name in preferences and delivery records. */

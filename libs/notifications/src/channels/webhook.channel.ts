@@ -9,6 +9,8 @@ import { WebhooksRepository } from '../webhooks/webhooks.repository';
 import { deliveryKey } from './delivery-key';
 import { ChannelSender, DeliverySkipped, NotificationChannel } from './notification-channel';
 
+const NO_ENDPOINT = 'no enabled webhook endpoint';
+
 @Injectable()
 @NotificationChannel('webhook')
 export class WebhookChannel implements ChannelSender {
@@ -22,9 +24,14 @@ export class WebhookChannel implements ChannelSender {
     this.queue = queues.get<WebhookJob>(WEBHOOK_QUEUE);
   }
 
+  async unreachable(userIds: readonly string[]): Promise<Map<string, string>> {
+    const reachable = await this.webhooks.usersWithEnabledEndpoints(userIds);
+    return new Map(userIds.filter((userId) => !reachable.has(userId)).map((userId) => [userId, NO_ENDPOINT]));
+  }
+
   async send(userId: string, items: StoredNotification[]): Promise<'queued'> {
     const endpoints = await this.webhooks.enabledFor(userId);
-    if (!endpoints.length) throw new DeliverySkipped('no enabled webhook endpoint');
+    if (!endpoints.length) throw new DeliverySkipped(NO_ENDPOINT);
     const notificationIds = items.map((item) => item.id);
     const occurredAtMs = Math.min(...items.map((item) => item.occurredAt.getTime()));
     const maxAttempts = this.profiles.section('webhooks').maxAttempts;

@@ -22,4 +22,18 @@ describe('deliveryPlan', () => {
     expect(deliveryPlan(channels, preferences, 'signal').every((plan) => plan.status === 'skipped' && plan.reason === MUTED)).toBe(true);
     expect(deliveryPlan(channels, preferences, 'alert').every((plan) => plan.status === 'claimed')).toBe(true);
   });
+
+  it('skips a channel that cannot reach the user, with the reason the channel gave', () => {
+    expect(deliveryPlan(channels, defaultPreferences(), 'alert', new Map([['webhook', 'no enabled webhook endpoint']]))).toEqual([
+      { channel: 'websocket', status: 'claimed' },
+      { channel: 'telegram', status: 'claimed' },
+      { channel: 'webhook', status: 'skipped', reason: 'no enabled webhook endpoint' },
+    ]);
+  });
+
+  it('gives the preferences as the reason before a missing target', () => {
+    const preferences = applyChange(defaultPreferences(), { channels: { telegram: false } });
+    const unreachable = new Map([['telegram', 'no Telegram chat linked']]);
+    expect(deliveryPlan(channels, preferences, 'alert', unreachable)[1]).toEqual({ channel: 'telegram', status: 'skipped', reason: CHANNEL_OFF });
+  });
 });

@@ -3,8 +3,9 @@ import { ChannelSender, DeliverySkipped } from '../channels/notification-channel
 import type { StoredNotification } from '../notification';
 import { applyChange, defaultPreferences, NotificationPreferences, PreferencesChange } from '../preferences/notification-preferences';
 import type { PreferencesService } from '../preferences/preferences.service';
-import type { ChannelPlan, DeliveriesRepository, DeliveryStatus } from '../store/deliveries.repository';
+import type { DeliveryStatus } from '../store/deliveries.repository';
 import type { ChannelRegistry } from './channel-registry';
+import type { ChannelPlan, DeliveryRecords } from './delivery-records';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 /** Delivery records with the table's primary key: a second claim of the same id × channel claims nothing. */
@@ -43,6 +44,19 @@ class RecordingChannel implements ChannelSender {
   }
 }
 
+/** A channel that knows its targets: only the users it was given a chat for. */
+class TargetedChannel extends RecordingChannel {
+  readonly lookups: string[][] = [];
+  constructor(private readonly reachable: readonly string[]) {
+    super();
+  }
+
+  async unreachable(userIds: readonly string[]): Promise<Map<string, string>> {
+    this.lookups.push([...userIds]);
+    return new Map(userIds.filter((userId) => !this.reachable.includes(userId)).map((userId) => [userId, 'no chat linked']));
+  }
+}
+
 let nextId = 1;
 function note(userId: string, priority: StoredNotification['priority'] = 'normal', category: StoredNotification['category'] = 'alert'): StoredNotification {
   const at = new Date();
@@ -58,12 +72,14 @@ function setUp(channels: Record<string, ChannelSender>, changes: Record<string, 
   } as unknown as PreferencesService;
   const profiles = { section: () => ({ batchWindowMs: 1000, batchSize: 10 }), onChange: () => () => undefined } as unknown as ProfileService;
   const registry = { names: Object.keys(channels), get: (name: string) => channels[name] } as unknown as ChannelRegistry;
-  const dispatcher = new NotificationDispatcher(profiles, preferences, deliveries as unknown as DeliveriesRepository, registry);
+  const dispatcher = new NotificationDispatcher(profiles, preferences, deliveries as unknown as DeliveryRecords, registry);
   return { dispatcher, deliveries };
 }
 
-/** Lets the flush's awaited (fake) queries run. */
-const settle = () => new Promise((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
+/** Lets the flush's awaited (fake) queries and its turn-coalesced lookups run. */
+const settle = async () => {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
+};
 
 beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
 afterEach(() => jest.useRealTimers());
@@ -128,6 +144,28 @@ describe('NotificationDispatcher', () => {
       email: { status: 'skipped', reason: 'channel turned off in preferences' },
     });
     expect(channels.email.batches).toEqual([]);
+  });
+
+  it('records a channel that cannot reach the user as skipped in its claim, and never sends on it', async () => {
+    const websocket = new RecordingChannel();
+    const telegram = new TargetedChannel(['u2']);
+    const { dispatcher, deliveries } = setUp({ websocket, telegram });
+    const [unlinked, linked] = [note('u1', 'critical'), note('u2', 'critical')];
+    await dispatcher.accept([unlinked, linked]);
+    await settle();
+    expect(telegram.batches).toEqual([{ userId: 'u2', ids: [linked.id] }]);
+    expect(deliveries.records.get(`${unlinked.id}/telegram`)).toEqual({ status: 'skipped', reason: 'no chat linked' });
+    expect(deliveries.status(linked.id, 'telegram')).toBe('sent');
+    expect(websocket.batches).toHaveLength(2);
+  });
+
+  it('asks a channel for the targets of every flush of one turn at once', async () => {
+    const telegram = new TargetedChannel(['u1', 'u2', 'u3']);
+    const { dispatcher } = setUp({ telegram });
+    await dispatcher.accept([note('u1', 'critical'), note('u2', 'critical'), note('u3', 'critical')]);
+    await settle();
+    expect(telegram.lookups).toEqual([['u1', 'u2', 'u3']]);
+    expect(telegram.batches).toHaveLength(3);
   });
 
   it('does not take a notification twice while it waits in the window', async () => {

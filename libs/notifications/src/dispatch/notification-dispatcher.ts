@@ -1,6 +1,8 @@
 // From relayed notifications to channels: muted categories are recorded as skipped at once; the rest wait in
 // the NotificationBatcher (user × category; critical skips the window; a digest widens it). A flushed batch
-// is claimed per channel in one statement, sent on each claimed channel, and its outcome recorded.
+// asks the channels whether they can reach the user, is claimed on those that can (skipped on the others),
+// sent on each claimed channel, and its outcome recorded. Lookups, claims and outcomes of the flushes of one
+// event-loop turn share their statements (ChannelTargets, DeliveryRecords).
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
 import { DeliverySkipped } from '../channels/notification-channel';
@@ -9,9 +11,10 @@ import type { StoredNotification } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
 import { digestWindowMs, isMuted } from '../preferences/notification-preferences';
 import { PreferencesService } from '../preferences/preferences.service';
-import { DeliveriesRepository } from '../store/deliveries.repository';
 import { ChannelRegistry } from './channel-registry';
+import { ChannelTargets } from './channel-targets';
 import { deliveryPlan, MUTED } from './delivery-plan';
+import { DeliveryRecords } from './delivery-records';
 
 @Injectable()
 export class NotificationDispatcher implements BeforeApplicationShutdown {
@@ -20,13 +23,15 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   /** ids waiting in this process's batcher: a recovery sweep must not add them twice */
   private readonly waiting = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly targets: ChannelTargets;
 
   constructor(
     profiles: ProfileService,
     private readonly preferences: PreferencesService,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly deliveries: DeliveryRecords,
     private readonly channels: ChannelRegistry,
   ) {
+    this.targets = new ChannelTargets(channels);
     const { batchWindowMs, batchSize } = profiles.section('notifications');
     this.batcher = new NotificationBatcher<StoredNotification>(
       { batchWindowMs, batchSize },
@@ -71,9 +76,10 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   private async flush(userId: string, items: StoredNotification[]): Promise<void> {
     for (const item of items) this.waiting.delete(item.id);
     notificationMetrics.batchSize.observe(items.length);
-    // read again: a PUT while the batch waited applies to it
-    const preferences = await this.preferences.get(userId);
-    const plans = deliveryPlan(this.channels.names, preferences, items[0].category);
+    // preferences read again (a PUT while the batch waited applies to it) and targets asked at the same time: every
+    // channel is asked, even one the preferences turn off, which saves a round trip on every flush
+    const [preferences, unreachable] = await Promise.all([this.preferences.get(userId), this.targets.unreachable(userId, this.channels.names)]);
+    const plans = deliveryPlan(this.channels.names, preferences, items[0].category, unreachable);
     const claimed = await this.deliveries.claim(items.map((item) => item.id), plans);
     for (const plan of plans) if (plan.status === 'skipped') notificationMetrics.skipped.inc({ channel: plan.channel }, items.length);
     await Promise.all(

@@ -1,1 +1,2 @@
 export * from './notification-batcher';
+export * from './statement-coalescer';

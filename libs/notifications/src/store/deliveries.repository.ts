@@ -7,11 +7,20 @@ import { BIGINT_ARRAY, query, run } from './sql';
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 
-/** What to write for one channel: claim it to send, or record why it is skipped. */
-export interface ChannelPlan {
+/** One record to write: a notification × channel, claimed to send or skipped with its reason. */
+export interface PlannedDelivery {
+  id: string;
   channel: string;
   status: 'claimed' | 'skipped';
   reason?: string;
+}
+
+/** The outcome of one notification × channel send. */
+export interface DeliveryOutcome {
+  id: string;
+  channel: string;
+  status: Exclude<DeliveryStatus, 'claimed'>;
+  error?: string;
 }
 
 export interface StaleClaim {
@@ -22,48 +31,51 @@ export interface StaleClaim {
 const COLUMNS = NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ');
 const MAX_ERROR_LENGTH = 500;
 
+const deliveryKey = (id: string, channel: string) => `${id}/${channel}`;
+
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Writes one record per id × channel in one statement and marks the notifications dispatched. Returns, per
-   * channel, the ids this call claimed: ids another process or an earlier try holds are not returned.
+   * Writes the planned records in one statement (flushes of many users together) and marks their notifications
+   * dispatched. Returns the rows (the same objects) this call claimed: a record another process or an earlier
+   * try holds already is not returned, nor is a second row for the same record, nor a skipped one.
    */
-  async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
-    const claimed = new Map<string, string[]>();
-    if (!ids.length) return claimed;
-    const rows = await query(
+  async claim(rows: readonly PlannedDelivery[]): Promise<PlannedDelivery[]> {
+    if (!rows.length) return [];
+    const claimed = await query(
       this.em,
-      `with claimed as (
+      `with planned as (
+         select n.id, p.channel, p.status, p.reason
+         from jsonb_to_recordset(?::jsonb) as p(channel text, status text, reason text, ids bigint[])
+         cross join lateral unnest(p.ids) as n(id)
+       ), claimed as (
          insert into deliveries (notification_id, channel, status, attempts, last_error)
-         select n.id, p.channel, p.status, case when p.status = 'claimed' then 1 else 0 end, p.reason
-         from unnest(${BIGINT_ARRAY}) as n(id)
-         cross join jsonb_to_recordset(?::jsonb) as p(channel text, status text, reason text)
+         select id, channel, status, case when status = 'claimed' then 1 else 0 end, reason from planned
          on conflict do nothing
          returning notification_id, channel, status
        ), dispatched as (
-         update notifications set dispatched_at = now() where id = any(${BIGINT_ARRAY}) and dispatched_at is null
+         update notifications set dispatched_at = now() where id in (select id from planned) and dispatched_at is null
        )
-       select notification_id, channel from claimed where status = 'claimed' order by notification_id`,
-      [ids, JSON.stringify(plans), ids],
+       select notification_id, channel from claimed where status = 'claimed'`,
+      [JSON.stringify(groupIds(rows, (row) => ({ channel: row.channel, status: row.status, reason: row.reason ?? null })))],
     );
-    for (const row of rows) {
-      const channel = String(row.channel);
-      const list = claimed.get(channel) ?? [];
-      list.push(String(row.notification_id));
-      claimed.set(channel, list);
-    }
-    return claimed;
+    const won = new Set(claimed.map((row) => deliveryKey(String(row.notification_id), String(row.channel))));
+    return rows.filter((row) => row.status === 'claimed' && won.delete(deliveryKey(row.id, row.channel)));
   }
 
-  /** Records the outcome of one channel's send of these ids, in one statement. */
-  async mark(channel: string, ids: readonly string[], status: Exclude<DeliveryStatus, 'claimed'>, error?: string): Promise<void> {
-    if (!ids.length) return;
+  /** Records the outcomes of sends (any channels, any users) in one statement. */
+  async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
     await run(
       this.em,
-      `update deliveries set status = ?, last_error = ?, updated_at = now() where channel = ? and notification_id = any(${BIGINT_ARRAY})`,
-      [status, error ? error.slice(0, MAX_ERROR_LENGTH) : null, channel, ids],
+      `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
+       cross join lateral unnest(o.ids) as n(id)
+       where d.notification_id = n.id and d.channel = o.channel`,
+      [JSON.stringify(groups)],
     );
   }
 
@@ -106,4 +118,20 @@ export class DeliveriesRepository {
     );
     return rows.map((row) => ({ channel: String(row.channel), notification: fromRow(row) }));
   }
+}
+
+/**
+ * Rows that share everything but their notification id travel as one entry with an id list: a burst of a
+ * thousand notifications is a handful of entries, not a thousand objects to quote and parse.
+ */
+function groupIds<T extends { id: string }, K extends object>(rows: readonly T[], shared: (row: T) => K): Array<K & { ids: string[] }> {
+  const groups = new Map<string, K & { ids: string[] }>();
+  for (const row of rows) {
+    const fields = shared(row);
+    const key = JSON.stringify(fields);
+    const group = groups.get(key) ?? { ...fields, ids: [] };
+    group.ids.push(row.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }

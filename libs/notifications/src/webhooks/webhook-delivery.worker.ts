@@ -40,7 +40,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
   async deliver(job: WebhookJob, context: JobContext): Promise<void> {
     const endpoint = await this.webhooks.findById(job.endpointId);
     if (!endpoint || endpoint.disabledAt) {
-      await this.deliveries.mark(CHANNEL, job.notificationIds, 'skipped', endpoint ? 'webhook endpoint disabled' : 'webhook endpoint removed');
+      await this.record(job, 'skipped', endpoint ? 'webhook endpoint disabled' : 'webhook endpoint removed');
       return;
     }
     const refusal = await this.targets.refusal(endpoint.url);
@@ -48,7 +48,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     if (!error) {
       notificationMetrics.webhookAttempts.inc({ outcome: 'delivered' });
       await this.webhooks.recordSuccess(endpoint.id);
-      await this.deliveries.mark(CHANNEL, job.notificationIds, 'sent');
+      await this.record(job, 'sent');
       notificationMetrics.delivered.inc({ channel: CHANNEL }, job.notificationIds.length);
       notificationMetrics.latency.observe({ channel: CHANNEL }, (Date.now() - job.occurredAtMs) / 1000);
       return;
@@ -58,13 +58,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     const disabledNow = await this.webhooks.recordFailure(endpoint.id, error, disableAfterFailures);
     if (disabledNow) this.logger.warn(`webhook ${endpoint.id} disabled after ${disableAfterFailures} consecutive failures (last: ${error})`);
     if (disabledNow || refusal || context.attempt >= job.maxAttempts) {
-      await this.deliveries.mark(CHANNEL, job.notificationIds, 'failed', error);
+      await this.record(job, 'failed', error);
       notificationMetrics.failures.inc({ channel: CHANNEL }, job.notificationIds.length);
       this.logger.warn(`webhook delivery ${job.deliveryId} to ${endpoint.id} failed for good after ${context.attempt} attempt(s): ${error}`);
       return;
     }
     await this.deliveries.recordAttempt(CHANNEL, job.notificationIds, error);
     throw new Error(`webhook ${endpoint.id}: ${error}`);
+  }
+
+  private record(job: WebhookJob, status: 'sent' | 'failed' | 'skipped', error?: string): Promise<void> {
+    return this.deliveries.mark(job.notificationIds.map((id) => ({ id, channel: CHANNEL, status, error })));
   }
 
   /** Undefined when the endpoint answered 2xx, else what went wrong. */

@@ -52,6 +52,13 @@ export class WebhooksRepository {
     return rows.map(toEndpoint);
   }
 
+  /** Of these users, those with at least one enabled endpoint. */
+  async usersWithEnabledEndpoints(userIds: readonly string[]): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await query(this.em, 'select distinct user_id from webhooks where user_id = any(array[?]::uuid[]) and disabled_at is null', [[...new Set(userIds)]]);
+    return new Set(rows.map((row) => String(row.user_id)));
+  }
+
   async findById(id: string): Promise<WebhookEndpoint | undefined> {
     const rows = await query(this.em, `select ${COLUMNS} from webhooks where id = ?`, [id]);
     return rows[0] ? toEndpoint(rows[0]) : undefined;

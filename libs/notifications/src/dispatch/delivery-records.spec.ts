@@ -1,0 +1,69 @@
+import type { DeliveriesRepository, DeliveryOutcome, PlannedDelivery } from '../store/deliveries.repository';
+import { DeliveryRecords } from './delivery-records';
+
+/** The repository's contract without a database: a record exists once; each statement is recorded. */
+class StatementLog {
+  readonly claims: PlannedDelivery[][] = [];
+  readonly marks: DeliveryOutcome[][] = [];
+  private readonly held = new Set<string>();
+
+  async claim(rows: readonly PlannedDelivery[]): Promise<PlannedDelivery[]> {
+    this.claims.push([...rows]);
+    return rows.filter((row) => {
+      const key = `${row.id}/${row.channel}`;
+      if (this.held.has(key)) return false;
+      this.held.add(key);
+      return row.status === 'claimed';
+    });
+  }
+
+  async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    this.marks.push([...outcomes]);
+  }
+}
+
+function setUp() {
+  const log = new StatementLog();
+  return { log, records: new DeliveryRecords(log as unknown as DeliveriesRepository) };
+}
+
+describe('DeliveryRecords', () => {
+  it('claims the batches of one turn in one statement and answers each batch with its own claimed ids', async () => {
+    const { log, records } = setUp();
+    const plans = [
+      { channel: 'websocket', status: 'claimed' as const },
+      { channel: 'telegram', status: 'skipped' as const, reason: 'no chat linked' },
+    ];
+    const [first, second] = await Promise.all([records.claim(['1', '2'], plans), records.claim(['3'], [plans[0]])]);
+    expect(log.claims).toHaveLength(1);
+    expect(log.claims[0].map((row) => `${row.id}/${row.channel}/${row.status}`)).toEqual([
+      '1/websocket/claimed',
+      '1/telegram/skipped',
+      '2/websocket/claimed',
+      '2/telegram/skipped',
+      '3/websocket/claimed',
+    ]);
+    expect(first).toEqual(new Map([['websocket', ['1', '2']]]));
+    expect(second).toEqual(new Map([['websocket', ['3']]]));
+  });
+
+  it('gives a record planned by two batches of one turn to one of them only', async () => {
+    const { records } = setUp();
+    const plan = [{ channel: 'websocket', status: 'claimed' as const }];
+    const [first, second] = await Promise.all([records.claim(['7'], plan), records.claim(['7'], plan)]);
+    expect([first.get('websocket'), second.get('websocket')]).toEqual([['7'], undefined]);
+  });
+
+  it('records the outcomes of every channel and batch of one turn in one statement', async () => {
+    const { log, records } = setUp();
+    await Promise.all([records.mark('websocket', ['1', '2'], 'sent'), records.mark('webhook', ['1'], 'failed', 'timeout'), records.mark('websocket', ['3'], 'sent')]);
+    expect(log.marks).toEqual([
+      [
+        { id: '1', channel: 'websocket', status: 'sent', error: undefined },
+        { id: '2', channel: 'websocket', status: 'sent', error: undefined },
+        { id: '1', channel: 'webhook', status: 'failed', error: 'timeout' },
+        { id: '3', channel: 'websocket', status: 'sent', error: undefined },
+      ],
+    ]);
+  });
+});
