@@ -2,8 +2,11 @@
 // MikroORM talks to it exactly as it talks to a real server (same driver, same migrations). PGlite runs on a
 // worker thread (embedded-database.worker.ts): it opens while the main thread loads Nest and the plugins, and its
 // WebAssembly never blocks the HTTP event loop. This file imports nothing heavy, so main.ts can start it first.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+
+const THREAD_SCRIPT = join(__dirname, 'embedded-database.worker.js');
 
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
@@ -19,6 +22,16 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** What a database thread does: create the database (initdb) and end, or open the database and serve it. */
+export interface DatabaseThreadData extends EmbeddedDatabaseOptions {
+  task: 'create' | 'serve';
+}
+
+/** Where PGlite keeps the PostgreSQL data directory inside DATA_DIR. */
+export function pgDataDirectory(dataDir: string): string {
+  return join(dataDir, 'pgdata');
+}
+
 /** Messages between the main thread and the database thread. */
 export type ToDatabaseThread = { type: 'stop' };
 export type FromDatabaseThread = { type: 'listening'; address: string } | { type: 'failed'; error: string };
@@ -27,8 +40,24 @@ export type FromDatabaseThread = { type: 'listening'; address: string } | { type
  * Opens the embedded database on its own thread. `onLost` is called if the thread dies after it opened: the
  * process cannot serve without its database, and the caller decides how to end.
  */
-export function startEmbeddedDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
-  const worker = new Worker(join(__dirname, 'embedded-database.worker.js'), { workerData: options });
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
+  // initdb leaves its own PGlite instance's WebAssembly memory behind until the thread's next full GC (measured:
+  // 850 MB RSS after a first start, 300 MB after a restart); a thread of its own gives it all back when it ends
+  if (!existsSync(join(pgDataDirectory(options.dataDir), 'PG_VERSION'))) await createDatabase(options);
+  return serveDatabase(options, onLost);
+}
+
+function createDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'create' } satisfies DatabaseThreadData });
+  return new Promise<void>((resolve, reject) => {
+    const fail = (reason: string) => reject(new Error(`creating the embedded database failed: ${reason}`));
+    worker.once('error', (error) => fail(error.message));
+    worker.once('exit', (code) => (code === 0 ? resolve() : fail(`its thread exited with code ${code}`)));
+  });
+}
+
+function serveDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'serve' } satisfies DatabaseThreadData });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let stopping = false;
   return new Promise<EmbeddedDatabase>((resolve, reject) => {
