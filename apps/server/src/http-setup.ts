@@ -29,15 +29,13 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
   registerRequestTiming(fastify, routeStats);
   app.get(CachedReadFastPath).register(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tradepulse API')
-      .setDescription('Price alerts, notifications and trading companion API. Prices travel as JSON numbers in requests and decimal strings in answers.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: tp_<keyId>_<secret>' })
-      .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'X-API-Key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const info = new DocumentBuilder()
+    .setTitle('Tradepulse API')
+    .setDescription('Price alerts, notifications and trading companion API. Prices travel as JSON numbers in requests and decimal strings in answers.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: tp_<keyId>_<secret>' })
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'X-API-Key')
+    .build();
+  // a factory: the document is built on the first /docs or /docs-json request and kept, not at every start
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, info), { jsonDocumentUrl: 'docs-json' });
 }

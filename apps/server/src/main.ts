@@ -1,93 +1,21 @@
-// Tradepulse server: validates configuration, starts the database, composes the plugins, serves.
-import 'reflect-metadata';
-import { Logger as NestLogger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ConfigError, ProfileName, ProfileService } from '@tradepulse/config';
-import { readStoredProfile } from '@tradepulse/monitoring';
-import { SocketIoAdapter } from '@tradepulse/notifications';
-import { RouteStats, runMigrations } from '@tradepulse/platform';
-import { Logger } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
-import { AppModule } from './app.module';
+// Tradepulse server entry: validates configuration, opens the database, then hands over to server.ts.
+// Loading Nest, the plugins and their dependencies takes about as long as opening the embedded database, so the
+// database starts first (on its own thread) and the rest loads while it opens: only light modules are imported here.
+import { AppConfig, ConfigError, ProfileService } from '@tradepulse/config';
 import { bootstrapDatabase } from './bootstrap-database';
-import { setUpHttp } from './http-setup';
-import { ALL_MIGRATIONS } from './migrations';
-
-const SHUTDOWN_DEADLINE_MS = 9_000;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
   // validates PROFILE and every TP__ override before anything starts
-  new ProfileService(config.explicitProfile ?? 'balanced', config.overrides);
-
-  const { connection, embedded } = await bootstrapDatabase(config);
-  const applied = await runMigrations(connection.url, ALL_MIGRATIONS);
-  if (applied.length) new NestLogger('Database').log(`applied migrations: ${applied.join(', ')}`);
-  const profileName = await chooseProfile(config, connection.url);
-  const profiles = new ProfileService(profileName, config.overrides);
-  const routeStats = new RouteStats();
-
-  const adapter = new FastifyAdapter({
-    bodyLimit: profiles.bootValue('http').bodyLimitBytes,
-    trustProxy: profiles.bootValue('http').trustProxy,
-    genReqId: (req: IncomingMessage) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      (req as IncomingMessage & { id: string }).id = id;
-      return id;
-    },
+  const bootProfiles = new ProfileService(config.explicitProfile ?? 'balanced', config.overrides);
+  const database = bootstrapDatabase(config, bootProfiles.bootValue('database'), (error) => {
+    process.stderr.write(`the embedded database stopped: ${error.stack ?? error.message}; exiting\n`);
+    process.exit(1);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, profiles, database: connection, routeStats }), adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.useWebSocketAdapter(new SocketIoAdapter(app));
-  await setUpHttp(app, profiles, routeStats);
-  app.enableShutdownHooks();
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    const logger = new NestLogger('Shutdown');
-    logger.log(`${signal}: draining HTTP, closing queues and the database`);
-    setTimeout(() => {
-      logger.error(`still running ${SHUTDOWN_DEADLINE_MS} ms after ${signal}; exiting`);
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    let code = 0;
-    try {
-      await app.close();
-    } catch (error) {
-      code = 1;
-      logger.error(`shutdown hook failed: ${(error as Error).stack ?? error}`);
-    }
-    await embedded?.stop().catch((error: Error) => logger.error(`closing the embedded database failed: ${error.message}`));
-    process.exit(code);
-  };
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-
-  await app.listen({ port: config.env.PORT, host: config.host });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.env.PORT;
-  new NestLogger('Tradepulse').log(`listening on http://${config.host}:${port} (profile ${profiles.name}, ${connection.embedded ? 'embedded database' : 'PostgreSQL'}, ${config.distributed ? 'Redis' : 'in-process cache and queues'})`);
-  // machine-readable line for scripts and tests that start the server on port 0
-  process.stdout.write(`${JSON.stringify({ event: 'listening', port, host: config.host })}\n`);
-}
-
-async function chooseProfile(config: AppConfig, databaseUrl: string): Promise<ProfileName> {
-  const stored = await readStoredProfile(databaseUrl);
-  const logger = new NestLogger('Profile');
-  if (config.explicitProfile) {
-    if (stored && stored !== config.explicitProfile) logger.log(`PROFILE=${config.explicitProfile} is set explicitly and wins over the stored profile ${stored}`);
-    return config.explicitProfile;
-  }
-  if (stored) logger.log(`restoring profile ${stored} from the last run-time switch`);
-  return stored ?? 'balanced';
+  // reported by main().catch whichever of the two fails first; the other's failure must not go unhandled
+  database.catch(() => undefined);
+  const { serve } = await import('./server.js');
+  await serve(config, await database);
 }
 
 main().catch((error: unknown) => {

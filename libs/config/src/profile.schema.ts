@@ -31,6 +31,12 @@ export const profileSchema = z
         poolMin: nonNegativeInt,
         poolMax: positiveInt,
         batchSize: positiveInt,
+        /**
+         * PostgreSQL shared_buffers of the embedded database (PGlite), in MiB. PostgreSQL touches all of it at
+         * start, so it is resident memory from the first second (128 MiB ≈ 130 MB RSS). Read from PROFILE and
+         * TP__ overrides before the database opens, so a profile stored by a run-time switch does not set it.
+         */
+        embeddedSharedBuffersMb: positiveInt,
       })
       .strict(),
     memory: z.object({ budgetMb: positiveInt }).strict(),
@@ -126,6 +132,7 @@ export const RESTART_REQUIRED_KEYS: ReadonlySet<string> = new Set([
   'cache.maxEntries',
   'database.poolMin',
   'database.poolMax',
+  'database.embeddedSharedBuffersMb',
   'memory.budgetMb',
   'websocket.pingIntervalMs',
   'websocket.pingTimeoutMs',

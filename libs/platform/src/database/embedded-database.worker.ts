@@ -1,0 +1,59 @@
+// The embedded database's thread (started by embedded-database.ts): PGlite, PostgreSQL compiled to WebAssembly,
+// with its data in DATA_DIR/pgdata, behind pglite-socket's wire-protocol server on a loopback port; or, on a
+// first start, a thread that only creates the database and ends.
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdirSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DatabaseThreadData, EmbeddedDatabaseOptions, FromDatabaseThread, pgDataDirectory, ToDatabaseThread } from './embedded-database';
+
+/** PGlite.create runs initdb when the directory holds no database, then opens it. */
+function openPglite(options: EmbeddedDatabaseOptions): Promise<PGlite> {
+  const directory = pgDataDirectory(options.dataDir);
+  mkdirSync(directory, { recursive: true });
+  // PGlite's defaults plus a smaller shared_buffers (PostgreSQL's default is 128 MB, all of it resident from the
+  // start). Durability is PGlite's default and unchanged: its -F (fsync off) means a commit is written to the
+  // files before it returns, so it survives the process ending in any way, but not a crash of the machine.
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb}MB`];
+  return PGlite.create(directory, { startParams });
+}
+
+async function open(options: EmbeddedDatabaseOptions): Promise<{ db: PGlite; server: PGLiteSocketServer }> {
+  const db = await openPglite(options);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+  await server.start();
+  return { db, server };
+}
+
+function send(message: FromDatabaseThread): void {
+  parentPort!.postMessage(message);
+}
+
+function serve(options: EmbeddedDatabaseOptions): void {
+  open(options).then(
+    ({ db, server }) => {
+      parentPort!.once('message', (message: ToDatabaseThread) => {
+        if (message.type !== 'stop') return;
+        // the thread ends with the event loop once both are closed; a failure to close ends it with code 1
+        server
+          .stop()
+          .then(() => db.close())
+          .then(() => parentPort!.close())
+          .catch((error: Error) => {
+            process.stderr.write(`closing the embedded database failed: ${error.stack ?? error.message}\n`);
+            process.exit(1);
+          });
+      });
+      send({ type: 'listening', address: server.getServerConn() });
+    },
+    (error: Error) => send({ type: 'failed', error: error.stack ?? error.message }),
+  );
+}
+
+const data = workerData as DatabaseThreadData;
+if (data.task === 'create') {
+  // a failure is an uncaught error of this thread, which the main thread reports
+  void openPglite(data).then((db) => db.close());
+} else {
+  serve(data);
+}
