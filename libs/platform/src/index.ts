@@ -20,6 +20,7 @@ export * from './events/event-bus';
 export * from './health/health-registry';
 export * from './http/cached-read-fast-path';
 export * from './http/request-timing';
+export * from './redis/redis-client';
 export * from './http/route-stats';
 export * from './metrics/metrics';
 export * from './pagination/page';

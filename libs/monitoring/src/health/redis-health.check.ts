@@ -1,8 +1,7 @@
 // Registers a Redis ping with /health/ready when REDIS_URL is set.
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
-import { HealthRegistry } from '@tradepulse/platform';
-import Redis from 'ioredis';
+import { createRedisClient, HealthRegistry, Redis } from '@tradepulse/platform';
 
 @Injectable()
 export class RedisHealthCheck implements OnModuleInit, OnApplicationShutdown {
@@ -16,7 +15,7 @@ export class RedisHealthCheck implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     const url = this.config.env.REDIS_URL;
     if (!url) return;
-    const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: (n) => Math.min(n * 200, 2000) });
+    const client = createRedisClient(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: (n) => Math.min(n * 200, 2000) });
     client.on('error', () => undefined); // state is reported by the check itself
     this.client = client;
     void client.connect().catch(() => undefined);

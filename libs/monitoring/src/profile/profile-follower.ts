@@ -6,7 +6,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, isProfileName, ProfileName } from '@tradepulse/config';
-import Redis from 'ioredis';
+import { createRedisClient, Redis } from '@tradepulse/platform';
 
 const CHECK_INTERVAL_MS = 5_000;
 
@@ -59,8 +59,8 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
 
   private listen(url: string): void {
     const quiet = (client: Redis) => client.on('error', () => undefined);
-    this.publisher = quiet(new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }));
-    this.subscriber = quiet(new Redis(url, { maxRetriesPerRequest: null }));
+    this.publisher = quiet(createRedisClient(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+    this.subscriber = quiet(createRedisClient(url, { maxRetriesPerRequest: null }));
     this.subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`profile announcements unavailable (${error.message}); checking every ${CHECK_INTERVAL_MS / 1000} s`));
     this.subscriber.on('message', () => void this.checkNow());
   }

@@ -3,9 +3,9 @@
 // main.ts: app.useWebSocketAdapter(new SocketIoAdapter(app)) before app.listen().
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import type { createAdapter } from '@socket.io/redis-adapter';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { Redis } from 'ioredis';
+import { createRedisClient, Redis } from '@tradepulse/platform';
 
 // @nestjs/platform-socket.io pins its own socket.io (4.8.3) beside the root one: type against the server it
 // really creates, not the root package's.
@@ -47,12 +47,14 @@ export class SocketIoAdapter extends IoAdapter {
   }
 
   private redisAdapter(url: string, key: string): ReturnType<typeof createAdapter> {
-    const publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    const publisher = createRedisClient(url, { maxRetriesPerRequest: null, lazyConnect: false });
     const subscriber = publisher.duplicate();
     for (const client of [publisher, subscriber]) {
       client.on('error', (error: Error) => this.logger.warn(`Socket.IO Redis adapter: ${error.message}`));
       this.redisClients.push(client);
     }
-    return createAdapter(publisher, subscriber, { key });
+    // loaded only in Redis mode (see redis-client.ts)
+    const adapter = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
+    return adapter.createAdapter(publisher, subscriber, { key });
   }
 }

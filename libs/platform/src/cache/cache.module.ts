@@ -1,4 +1,3 @@
-import KeyvRedis from '@keyv/redis';
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
@@ -18,7 +17,8 @@ import { HttpCacheInterceptor } from './http-cache.interceptor';
         const { maxEntries } = profiles.bootValue('cache');
         const store = config.env.REDIS_URL
           ? new Keyv({
-              store: new KeyvRedis({ url: config.env.REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) } }, { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1000 }),
+              // loaded only in Redis mode (see redis-client.ts)
+              store: new (require('@keyv/redis') as typeof import('@keyv/redis')).default({ url: config.env.REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) } }, { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1000 }),
               namespace: `tp:${config.redisPrefix}`,
               useKeyPrefix: true,
             })

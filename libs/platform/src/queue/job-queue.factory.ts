@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { BullMqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 
@@ -20,11 +19,15 @@ export class JobQueueFactory implements OnApplicationShutdown {
     const { retryAttempts, retryBackoffMs } = this.profiles.section('queues');
     const defaults = { attempts: retryAttempts + 1, backoffMs: retryBackoffMs };
     const url = this.config.env.REDIS_URL;
-    const queue = url
-      ? new BullMqJobQueue<T>(name, { url, maxRetriesPerRequest: null }, `tp:${this.config.redisPrefix}:bull`, defaults)
-      : new InProcessJobQueue<T>(name, defaults);
+    const queue = url ? this.bullMqQueue<T>(name, url, defaults) : new InProcessJobQueue<T>(name, defaults);
     this.queues.set(name, queue as JobQueue<unknown>);
     return queue;
+  }
+
+  /** BullMQ is loaded only in Redis mode (see redis-client.ts). */
+  private bullMqQueue<T>(name: string, url: string, defaults: { attempts: number; backoffMs: number }): JobQueue<T> {
+    const { BullMqJobQueue } = require('./bullmq-job-queue') as typeof import('./bullmq-job-queue');
+    return new BullMqJobQueue<T>(name, { url, maxRetriesPerRequest: null }, `tp:${this.config.redisPrefix}:bull`, defaults);
   }
 
   all(): JobQueue<unknown>[] {

@@ -1,9 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { AuthUser } from '../auth/auth-user';
+import { createRedisClient } from '../redis/redis-client';
 import { FixedWindowThrottlerStorage, WindowCounterFactory } from './fixed-window-throttler-storage';
 import { RequestRateLimits } from './request-rate-limits';
 import { THROTTLE_WINDOW_MS } from './throttle-buckets';
@@ -22,7 +22,7 @@ function windowCounters(config: AppConfig, profiles: ProfileService): WindowCoun
   if (!config.env.REDIS_URL) return inProcess;
   const logger = new Logger('Throttler');
   let lastWarningAt = 0;
-  const client = new Redis(config.env.REDIS_URL, {
+  const client = createRedisClient(config.env.REDIS_URL, {
     commandTimeout: profiles.bootValue('cache').operationTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
