@@ -8,6 +8,7 @@ export * from './auth/auth-user';
 export * from './auth/auth.decorators';
 export * from './cache/app-cache';
 export * from './cache/cache.decorators';
+export * from './database/bound-query';
 export * from './database/database-connection';
 export * from './database/embedded-database';
 export * from './database/run-migrations';
