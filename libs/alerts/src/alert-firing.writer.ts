@@ -3,7 +3,7 @@
 // rows of their notifications. Whatever fired elsewhere or was replayed updates nothing and is dropped here.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { OutboxMessage, OutboxWriter } from '@tradepulse/platform';
+import { OutboxMessage, OutboxWriter, queryBound } from '@tradepulse/platform';
 import Decimal from 'decimal.js';
 
 export interface Firing {
@@ -35,6 +35,30 @@ interface UpdatedRow {
   late: boolean;
 }
 
+/**
+ * One statement: the conditional update and the trigger rows of what it updated, so the fired rows come back to
+ * Node once (for the outbox) instead of travelling back to the database again for the trigger rows.
+ */
+const FIRE_AND_RECORD = `
+  with fired as (
+    update alerts a set
+      status = case when a.frequency = 'once' then 'triggered' else a.status end,
+      last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
+    from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
+    where a.id = v.id and a.status = 'active'
+      and (a.expires_at is null or a.expires_at > v.at)
+      and (a.last_triggered_at is null or a.last_triggered_at < v.at)
+    returning a.id, a.user_id, a.symbol, a.condition, a.price, a.percent, a.frequency, v.tick_price, v.at,
+      -- "late" means the crossing happened while this process was down: only alerts that existed before it started
+      (v.late and a.created_at < ?::timestamptz) as late
+  ), recorded as (
+    insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
+    select id, user_id, tick_price, late, at from fired
+    on conflict (alert_id, triggered_at) do nothing
+  )
+  select id, user_id, symbol, condition, price::text as price, percent::text as percent, frequency, tick_price::text as tick_price, at, late
+  from fired`;
+
 @Injectable()
 export class AlertFiringWriter {
   private readonly startedAt = new Date();
@@ -46,36 +70,10 @@ export class AlertFiringWriter {
 
   async commit(firings: Firing[]): Promise<CommittedFiring[]> {
     if (!firings.length) return [];
-    // rows travel as one JSON parameter: knex would splice JS arrays into comma lists
+    // rows travel as one bound JSON parameter: knex would splice JS arrays into comma lists
     const batch = JSON.stringify(firings.map((f) => ({ id: f.alertId, tick_price: String(f.price), at: new Date(f.atMs).toISOString(), late: f.late })));
     const committed = await this.em.fork().transactional(async (tx) => {
-      const connection = tx.getConnection();
-      const trx = tx.getTransactionContext();
-      const rows = await connection.execute<UpdatedRow[]>(
-        `update alerts a set
-           status = case when a.frequency = 'once' then 'triggered' else a.status end,
-           last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
-         from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
-         where a.id = v.id and a.status = 'active'
-           and (a.expires_at is null or a.expires_at > v.at)
-           and (a.last_triggered_at is null or a.last_triggered_at < v.at)
-         returning a.id, a.user_id, a.symbol, a.condition, a.price::text as price, a.percent::text as percent, a.frequency, v.tick_price::text as tick_price, v.at,
-           -- "late" means the crossing happened while this process was down: only alerts that existed before it started
-           (v.late and a.created_at < ?::timestamptz) as late`,
-        [batch, this.startedAt.toISOString()],
-        'all',
-        trx,
-      );
-      if (!rows.length) return [];
-      await connection.execute(
-        `insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
-         select alert_id, user_id, price, late, triggered_at
-         from jsonb_to_recordset(?::jsonb) as t(alert_id uuid, user_id uuid, price numeric, late boolean, triggered_at timestamptz)
-         on conflict (alert_id, triggered_at) do nothing`,
-        [JSON.stringify(rows.map((r) => ({ alert_id: r.id, user_id: r.user_id, price: r.tick_price, late: r.late, triggered_at: new Date(r.at).toISOString() })))],
-        'run',
-        trx,
-      );
+      const rows = await queryBound<UpdatedRow>(tx, FIRE_AND_RECORD, [batch, this.startedAt.toISOString()]);
       await this.outbox.append(tx, rows.map(toNotification));
       return rows;
     });
