@@ -586,6 +586,25 @@ describe('alerts', () => {
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ category: 'alert', data: { alertId: alert.id, symbol } });
     });
+
+    it('words the notification with the condition, the threshold and the tick price, decimals without trailing zeros', async () => {
+      const symbol = ownSymbol();
+      const owner = await user('worded');
+      const above = await createAlert(owner, { symbol, condition: 'above', price: 110.5 });
+      const rise = await createAlert(owner, { symbol, condition: 'pct_up', percent: 10, windowSec: 3600 });
+      await sendPricePath(admin, symbol, [100, 110.75]);
+      await waitFor(async () => (await notificationsOf(owner, [above.id, rise.id])).length === 2);
+      const [aboveNote] = await notificationsOf(owner, [above.id]);
+      expect(aboveNote).toMatchObject({
+        category: 'alert',
+        priority: 'high',
+        title: `${symbol} rose to or above 110.5`,
+        body: `${symbol} is at 110.75.`,
+        data: { alertId: above.id, symbol, condition: 'above', threshold: '110.5', percent: null, price: '110.75', late: false },
+      });
+      const [riseNote] = await notificationsOf(owner, [rise.id]);
+      expect(riseNote).toMatchObject({ title: `${symbol} rose by 10%`, body: `${symbol} is at 110.75.`, data: { alertId: rise.id, condition: 'pct_up', threshold: null, price: '110.75' } });
+    });
   });
 });
 

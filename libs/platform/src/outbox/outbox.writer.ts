@@ -42,6 +42,15 @@ export class OutboxWriter {
     );
   }
 
+  /**
+   * `insert into outbox … <select>`, for a statement that computes its notifications in the database (a
+   * data-modifying CTE over the rows it just changed), so they never travel through this process. `select` yields,
+   * in order: event_key, user_id, category, priority, title, body, data (jsonb), occurred_at.
+   */
+  insertSelectSql(select: string): string {
+    return `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) ${select} on conflict (event_key) do nothing`;
+  }
+
   /** Call after the transaction that appended rows has committed. */
   committed(count: number): void {
     if (count > 0) this.bus.emit('outbox.committed', { count });
