@@ -423,6 +423,7 @@ describe('alerts', () => {
       ['price 0', '{"symbol":"BTC/USDT","condition":"below","price":0}', 'price'],
       ['expiresAt in the past', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":"2020-01-01T00:00:00Z"}', 'expiresAt'],
       ['cooldownSec -1', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"every_time","cooldownSec":-1}', 'cooldownSec'],
+      ['cooldownSec 3e9 (beyond what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"every_time","cooldownSec":3000000000}', 'cooldownSec'],
       ['an unknown field', '{"symbol":"BTC/USDT","condition":"above","price":1,"leverage":100}', 'leverage'],
       ['condition "sideways"', '{"symbol":"BTC/USDT","condition":"sideways","price":1}', 'condition'],
       ['a bad frequency', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"hourly"}', 'frequency'],
@@ -641,5 +642,20 @@ describe('alerts: per-user limit', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => erin.post('/api/v1/alerts', { symbol: 'ETH/USDT', condition: 'below', price: 100 + i })));
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
     expect((await erin.get('/api/v1/alerts?status=active')).body.total).toBe(3);
+  });
+
+  it("holds each user's limit when the creates of several users arrive in one burst (one batch), answering each request", async () => {
+    const anonymous = new ApiClient(server.url);
+    const users = await Promise.all(['fay', 'gus', 'hal'].map((name) => anonymous.register(uniqueName(name))));
+    const burst = users.flatMap((client) => Array.from({ length: 6 }, (_, i) => ({ client, price: 200 + i })));
+    const answers = await Promise.all(burst.map(({ client, price }) => client.post('/api/v1/alerts', { symbol: 'SOL/USDT', condition: 'above', price })));
+    for (const client of users) {
+      const own = answers.filter((_, i) => burst[i].client === client);
+      expect(own.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+      for (const refused of own.filter((a) => a.status === 409)) expect(errorMessage(refused)).toContain('at most 3 active alerts');
+      const stored = (await client.get('/api/v1/alerts?status=active')).body;
+      expect(stored.total).toBe(3);
+      expect(stored.items.map((a: { id: string }) => a.id).sort()).toEqual(own.filter((a) => a.status === 201).map((a) => a.body.id).sort());
+    }
   });
 });
