@@ -3,6 +3,7 @@
 import { ApiClient, uniqueName } from './support/api-client';
 import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, waitForTriggers } from './support/alerts-helpers';
 import { RunningServer, startServer } from './support/server-process';
+import { waitFor } from './support/wait-for';
 
 const LAST_SECOND_SYMBOL = 'S01/USDT';
 
@@ -60,6 +61,16 @@ describe('alerts across a restart', () => {
     expect(await triggersOf(owner, before.downtime.id)).toHaveLength(1);
     expect(await triggersOf(owner, before.downtimeCrossing.id)).toHaveLength(1);
     expect((await owner.get(`/api/v1/alerts/${before.downtime.id}`)).body).toMatchObject({ status: 'triggered', triggerCount: 1 });
+    // and its notification says why it comes late
+    const notification = await waitFor(async () => {
+      const page = await owner.get('/api/v1/notifications?pageSize=500');
+      return page.body.items.find((item: { data?: { alertId?: string } }) => item.data?.alertId === before.downtime.id);
+    });
+    expect(notification).toMatchObject({
+      title: 'BTC/USDT rose to or above 65000',
+      body: 'BTC/USDT is at 66000 (the crossing happened while the server was down).',
+      data: { late: true, threshold: '65000', price: '66000' },
+    });
   });
 
   it('fires an alert created before the restart on a crossing after it, not late', async () => {

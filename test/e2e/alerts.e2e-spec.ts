@@ -423,6 +423,7 @@ describe('alerts', () => {
       ['price 0', '{"symbol":"BTC/USDT","condition":"below","price":0}', 'price'],
       ['expiresAt in the past', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":"2020-01-01T00:00:00Z"}', 'expiresAt'],
       ['cooldownSec -1', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"every_time","cooldownSec":-1}', 'cooldownSec'],
+      ['cooldownSec 3e9 (beyond what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"every_time","cooldownSec":3000000000}', 'cooldownSec'],
       ['an unknown field', '{"symbol":"BTC/USDT","condition":"above","price":1,"leverage":100}', 'leverage'],
       ['condition "sideways"', '{"symbol":"BTC/USDT","condition":"sideways","price":1}', 'condition'],
       ['a bad frequency', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"hourly"}', 'frequency'],
@@ -586,6 +587,25 @@ describe('alerts', () => {
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ category: 'alert', data: { alertId: alert.id, symbol } });
     });
+
+    it('words the notification with the condition, the threshold and the tick price, decimals without trailing zeros', async () => {
+      const symbol = ownSymbol();
+      const owner = await user('worded');
+      const above = await createAlert(owner, { symbol, condition: 'above', price: 110.5 });
+      const rise = await createAlert(owner, { symbol, condition: 'pct_up', percent: 10, windowSec: 3600 });
+      await sendPricePath(admin, symbol, [100, 110.75]);
+      await waitFor(async () => (await notificationsOf(owner, [above.id, rise.id])).length === 2);
+      const [aboveNote] = await notificationsOf(owner, [above.id]);
+      expect(aboveNote).toMatchObject({
+        category: 'alert',
+        priority: 'high',
+        title: `${symbol} rose to or above 110.5`,
+        body: `${symbol} is at 110.75.`,
+        data: { alertId: above.id, symbol, condition: 'above', threshold: '110.5', percent: null, price: '110.75', late: false },
+      });
+      const [riseNote] = await notificationsOf(owner, [rise.id]);
+      expect(riseNote).toMatchObject({ title: `${symbol} rose by 10%`, body: `${symbol} is at 110.75.`, data: { alertId: rise.id, condition: 'pct_up', threshold: null, price: '110.75' } });
+    });
   });
 });
 
@@ -622,5 +642,20 @@ describe('alerts: per-user limit', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => erin.post('/api/v1/alerts', { symbol: 'ETH/USDT', condition: 'below', price: 100 + i })));
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
     expect((await erin.get('/api/v1/alerts?status=active')).body.total).toBe(3);
+  });
+
+  it("holds each user's limit when the creates of several users arrive in one burst (one batch), answering each request", async () => {
+    const anonymous = new ApiClient(server.url);
+    const users = await Promise.all(['fay', 'gus', 'hal'].map((name) => anonymous.register(uniqueName(name))));
+    const burst = users.flatMap((client) => Array.from({ length: 6 }, (_, i) => ({ client, price: 200 + i })));
+    const answers = await Promise.all(burst.map(({ client, price }) => client.post('/api/v1/alerts', { symbol: 'SOL/USDT', condition: 'above', price })));
+    for (const client of users) {
+      const own = answers.filter((_, i) => burst[i].client === client);
+      expect(own.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+      for (const refused of own.filter((a) => a.status === 409)) expect(errorMessage(refused)).toContain('at most 3 active alerts');
+      const stored = (await client.get('/api/v1/alerts?status=active')).body;
+      expect(stored.total).toBe(3);
+      expect(stored.items.map((a: { id: string }) => a.id).sort()).toEqual(own.filter((a) => a.status === 201).map((a) => a.body.id).sort());
+    }
   });
 });

@@ -9,7 +9,7 @@ import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { Alert } from './alert.entity';
 import { AlertFiringWriter, CommittedFiring, Firing } from './alert-firing.writer';
-import { toIndexedAlert } from './alert-view';
+import { AlertFields, toIndexedAlert } from './alert-view';
 import { AlertsRepository } from './alerts.repository';
 import { TriggerIndex } from './engine';
 
@@ -56,7 +56,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     this.bus.on('market.ticks', ({ ticks }) => this.onTicks(ticks));
   }
 
-  track(alert: Alert): void {
+  track(alert: AlertFields): void {
     if (alert.status === 'active') this.index.add(toIndexedAlert(alert));
     else this.index.remove(alert.id);
   }

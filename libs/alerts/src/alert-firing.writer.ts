@@ -1,10 +1,10 @@
-// Commits the alerts fired by one tick batch in ONE transaction: a conditional update (only rows still
-// active, and for every_time only if this firing is newer than the last), the trigger rows, and the outbox
-// rows of their notifications. Whatever fired elsewhere or was replayed updates nothing and is dropped here.
+// Commits the alerts fired by one tick batch in ONE transaction and ONE statement: a conditional update (only
+// rows still active, and for every_time only if this firing is newer than the last), the trigger rows, and the
+// outbox rows of their notifications. Whatever fired elsewhere or was replayed updates nothing and is dropped here.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { OutboxMessage, OutboxWriter } from '@tradepulse/platform';
-import Decimal from 'decimal.js';
+import { OutboxWriter, queryBound } from '@tradepulse/platform';
+import type { AlertCondition } from './engine';
 
 export interface Firing {
   alertId: string;
@@ -22,7 +22,7 @@ export interface CommittedFiring extends Firing {
   frequency: 'once' | 'every_time';
 }
 
-interface UpdatedRow {
+interface FiredRow {
   id: string;
   user_id: string;
   symbol: string;
@@ -35,50 +35,68 @@ interface UpdatedRow {
   late: boolean;
 }
 
+const CONDITION_TEXT: Record<AlertCondition, string> = {
+  above: 'rose to or above',
+  below: 'fell to or below',
+  crosses_up: 'crossed up through',
+  crosses_down: 'crossed down through',
+  crosses: 'crossed',
+  pct_up: 'rose by',
+  pct_down: 'fell by',
+};
+
+/**
+ * The notification of a fired row, worded in SQL so the outbox rows are written by the same statement as the
+ * firing and never travel through Node (for 1,000 firings that was a third of the commit's database time, spent
+ * parsing a 345 KB JSON batch). Decimals print without the column's trailing zeros (trim_scale).
+ */
+const NOTIFICATION_OF_FIRED = `
+  select 'alert:' || id || ':' || floor(extract(epoch from at) * 1000)::bigint, user_id, 'alert', 'high',
+    symbol || ' ' || (case condition ${Object.entries(CONDITION_TEXT).map(([condition, text]) => `when '${condition}' then '${text}'`).join(' ')} else condition end)
+      || ' ' || coalesce(trim_scale(price)::text, trim_scale(percent)::text || '%'),
+    symbol || ' is at ' || trim_scale(tick_price)::text || (case when late then ' (the crossing happened while the server was down)' else '' end) || '.',
+    jsonb_build_object('alertId', id, 'symbol', symbol, 'condition', condition, 'threshold', trim_scale(price)::text,
+      'percent', percent::text, 'price', trim_scale(tick_price)::text, 'late', late),
+    at
+  from fired`;
+
 @Injectable()
 export class AlertFiringWriter {
   private readonly startedAt = new Date();
+  private readonly fireRecordAndNotify: string;
 
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxWriter,
-  ) {}
+  ) {
+    this.fireRecordAndNotify = `
+      with fired as (
+        update alerts a set
+          status = case when a.frequency = 'once' then 'triggered' else a.status end,
+          last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
+        from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
+        where a.id = v.id and a.status = 'active'
+          and (a.expires_at is null or a.expires_at > v.at)
+          and (a.last_triggered_at is null or a.last_triggered_at < v.at)
+        returning a.id, a.user_id, a.symbol, a.condition, a.price, a.percent, a.frequency, v.tick_price, v.at,
+          -- "late" means the crossing happened while this process was down: only alerts that existed before it started
+          (v.late and a.created_at < ?::timestamptz) as late
+      ), recorded as (
+        insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
+        select id, user_id, tick_price, late, at from fired
+        on conflict (alert_id, triggered_at) do nothing
+      ), notified as (
+        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED)}
+      )
+      select id, user_id, symbol, condition, price::text as price, percent::text as percent, frequency, tick_price::text as tick_price, at, late
+      from fired`;
+  }
 
   async commit(firings: Firing[]): Promise<CommittedFiring[]> {
     if (!firings.length) return [];
-    // rows travel as one JSON parameter: knex would splice JS arrays into comma lists
+    // rows travel as one bound JSON parameter: knex would splice JS arrays into comma lists
     const batch = JSON.stringify(firings.map((f) => ({ id: f.alertId, tick_price: String(f.price), at: new Date(f.atMs).toISOString(), late: f.late })));
-    const committed = await this.em.fork().transactional(async (tx) => {
-      const connection = tx.getConnection();
-      const trx = tx.getTransactionContext();
-      const rows = await connection.execute<UpdatedRow[]>(
-        `update alerts a set
-           status = case when a.frequency = 'once' then 'triggered' else a.status end,
-           last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
-         from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
-         where a.id = v.id and a.status = 'active'
-           and (a.expires_at is null or a.expires_at > v.at)
-           and (a.last_triggered_at is null or a.last_triggered_at < v.at)
-         returning a.id, a.user_id, a.symbol, a.condition, a.price::text as price, a.percent::text as percent, a.frequency, v.tick_price::text as tick_price, v.at,
-           -- "late" means the crossing happened while this process was down: only alerts that existed before it started
-           (v.late and a.created_at < ?::timestamptz) as late`,
-        [batch, this.startedAt.toISOString()],
-        'all',
-        trx,
-      );
-      if (!rows.length) return [];
-      await connection.execute(
-        `insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
-         select alert_id, user_id, price, late, triggered_at
-         from jsonb_to_recordset(?::jsonb) as t(alert_id uuid, user_id uuid, price numeric, late boolean, triggered_at timestamptz)
-         on conflict (alert_id, triggered_at) do nothing`,
-        [JSON.stringify(rows.map((r) => ({ alert_id: r.id, user_id: r.user_id, price: r.tick_price, late: r.late, triggered_at: new Date(r.at).toISOString() })))],
-        'run',
-        trx,
-      );
-      await this.outbox.append(tx, rows.map(toNotification));
-      return rows;
-    });
+    const committed = await this.em.fork().transactional((tx) => queryBound<FiredRow>(tx, this.fireRecordAndNotify, [batch, this.startedAt.toISOString()]));
     this.outbox.committed(committed.length);
     return committed.map((r) => ({
       alertId: r.id,
@@ -93,30 +111,4 @@ export class AlertFiringWriter {
       late: r.late,
     }));
   }
-}
-
-const CONDITION_TEXT: Record<string, string> = {
-  above: 'rose to or above',
-  below: 'fell to or below',
-  crosses_up: 'crossed up through',
-  crosses_down: 'crossed down through',
-  crosses: 'crossed',
-  pct_up: 'rose by',
-  pct_down: 'fell by',
-};
-
-function toNotification(row: UpdatedRow): OutboxMessage {
-  const tick = new Decimal(row.tick_price).toString();
-  const target = row.price ? new Decimal(row.price).toString() : `${new Decimal(row.percent ?? 0).toString()}%`;
-  const at = new Date(row.at);
-  return {
-    eventKey: `alert:${row.id}:${at.getTime()}`,
-    userId: row.user_id,
-    category: 'alert',
-    priority: 'high',
-    title: `${row.symbol} ${CONDITION_TEXT[row.condition] ?? row.condition} ${target}`,
-    body: `${row.symbol} is at ${tick}${row.late ? ' (the crossing happened while the server was down)' : ''}.`,
-    data: { alertId: row.id, symbol: row.symbol, condition: row.condition, threshold: row.price ? new Decimal(row.price).toString() : null, percent: row.percent, price: tick, late: row.late },
-    occurredAt: at,
-  };
 }

@@ -3,12 +3,15 @@ import { Alert } from './alert.entity';
 import type { AlertView } from './dto/alert.dto';
 import type { IndexedAlert } from './engine';
 
+/** An alert's own fields, without the ORM relation: what views and the trigger index read. */
+export type AlertFields = Omit<Alert, 'user'>;
+
 /** Decimal strings without the column's trailing zeros: "65000", not "65000.000000000000000000". */
 export function decimalText(value: string | null | undefined): string | null {
   return value === null || value === undefined ? null : new Decimal(value).toString();
 }
 
-export function toAlertView(alert: Alert): AlertView {
+export function toAlertView(alert: AlertFields): AlertView {
   return {
     id: alert.id,
     symbol: alert.symbol,
@@ -27,7 +30,7 @@ export function toAlertView(alert: Alert): AlertView {
   };
 }
 
-export function toIndexedAlert(alert: Alert): IndexedAlert {
+export function toIndexedAlert(alert: AlertFields): IndexedAlert {
   return {
     id: alert.id,
     symbol: alert.symbol,

@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { Alert } from './alert.entity';
+import { AlertCreationWriter } from './alert-creation.writer';
 import { AlertEngine } from './alert-engine';
 import { AlertFiringWriter } from './alert-firing.writer';
 import { AlertsController } from './alerts.controller';
@@ -12,7 +13,7 @@ import { AlertCommands } from './alerts.telegram';
 @Module({
   imports: [MikroOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
-  providers: [AlertsRepository, AlertsService, AlertEngine, AlertFiringWriter, AlertCommands],
+  providers: [AlertsRepository, AlertsService, AlertEngine, AlertFiringWriter, AlertCreationWriter, AlertCommands],
   exports: [AlertsService, AlertEngine],
 })
 export class AlertsModule {}

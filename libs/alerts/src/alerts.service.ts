@@ -1,10 +1,12 @@
 // Alert use cases for REST and Telegram. Every change is mirrored into the engine's trigger index.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { ProfileService } from '@tradepulse/config';
 import { MarketDataService } from '@tradepulse/market-data';
-import { AppCache, invalid, limitExceeded, notFound, Page, User } from '@tradepulse/platform';
+import { AppCache, invalid, limitExceeded, notFound, Page } from '@tradepulse/platform';
 import { Alert } from './alert.entity';
+import { AlertCreationWriter, NewAlert } from './alert-creation.writer';
 import { AlertEngine } from './alert-engine';
 import { decimalText, toAlertView } from './alert-view';
 import { AlertsRepository, AlertCounts } from './alerts.repository';
@@ -23,6 +25,7 @@ export class AlertsService {
     private readonly em: EntityManager,
     private readonly alerts: AlertsRepository,
     private readonly engine: AlertEngine,
+    private readonly creation: AlertCreationWriter,
     private readonly market: MarketDataService,
     profiles: ProfileService,
     private readonly cache: AppCache,
@@ -33,31 +36,27 @@ export class AlertsService {
 
   async create(userId: string, dto: CreateAlertDto): Promise<AlertView> {
     this.checkShape(dto);
-    const { maxPerUser, defaultCooldownSec } = this.limits;
-    const alert = await this.em.fork().transactional(async (tx) => {
-      // serialises concurrent creates of one user so the limit cannot be overshot
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [userId], 'all', tx.getTransactionContext());
-      const active = await this.alerts.countOwned(userId, { status: 'active' }, tx);
-      if (active >= maxPerUser) throw limitExceeded(`alerts: at most ${maxPerUser} active alerts per user in this profile; you have ${active}`);
-      const created = tx.create(Alert, {
-        user: tx.getReference(User, userId),
-        symbol: dto.symbol,
-        condition: dto.condition,
-        price: dto.price !== undefined ? String(dto.price) : null,
-        percent: dto.percent !== undefined ? String(dto.percent) : null,
-        windowSec: dto.windowSec ?? null,
-        frequency: dto.frequency ?? 'once',
-        cooldownSec: dto.cooldownSec ?? defaultCooldownSec,
-        note: dto.note ?? null,
-        expiresAt: dto.expiresAt ?? null,
-        status: 'active',
-        triggerCount: 0,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
-      tx.persist(created);
-      return created;
-    });
+    const now = new Date();
+    const alert: NewAlert = {
+      id: randomUUID(),
+      userId,
+      symbol: dto.symbol,
+      condition: dto.condition,
+      price: dto.price !== undefined ? String(dto.price) : null,
+      percent: dto.percent !== undefined ? String(dto.percent) : null,
+      windowSec: dto.windowSec ?? null,
+      frequency: dto.frequency ?? 'once',
+      cooldownSec: dto.cooldownSec ?? this.limits.defaultCooldownSec,
+      note: dto.note ?? null,
+      expiresAt: dto.expiresAt ?? null,
+      status: 'active',
+      lastTriggeredAt: null,
+      triggerCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const outcome = await this.creation.create(alert);
+    if (!outcome.created) throw limitExceeded(`alerts: at most ${outcome.limit} active alerts per user in this profile; you have ${outcome.activeAlerts}`);
     this.engine.track(alert);
     await this.invalidate(userId);
     return toAlertView(alert);

@@ -10,6 +10,7 @@ export * from './cache/answer-encodings';
 export * from './cache/app-cache';
 export * from './cache/cache-metadata';
 export * from './cache/cache.decorators';
+export * from './database/bound-query';
 export * from './database/database-connection';
 export * from './database/embedded-database';
 export * from './database/run-migrations';

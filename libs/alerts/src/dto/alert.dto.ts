@@ -10,6 +10,8 @@ const FREQUENCIES: AlertFrequency[] = ['once', 'every_time'];
 const STATUSES = ['active', 'triggered', 'expired', 'cancelled'];
 const finite = { allowNaN: false, allowInfinity: false };
 const MAX_WINDOW_SEC = 7 * 24 * 3600;
+/** what the integer column holds: past it the row would fail in the database, and with it its whole create batch */
+const MAX_COOLDOWN_SEC = 2_147_483_647;
 /** what numeric(38, 18) holds: 20 integer digits, 18 decimals */
 export const MIN_PRICE = 1e-18;
 export const MAX_PRICE = 1e20 - 1;
@@ -56,6 +58,7 @@ export class CreateAlertDto {
   @IsOptional()
   @IsInt({ message: 'cooldownSec: must be an integer' })
   @Min(0, { message: 'cooldownSec: must be >= 0' })
+  @Max(MAX_COOLDOWN_SEC, { message: `cooldownSec: must be <= ${MAX_COOLDOWN_SEC}` })
   cooldownSec?: number;
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })

@@ -1,6 +1,7 @@
 // Appends outbox rows with one multi-row INSERT inside the caller's transaction.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryBound } from '../database/bound-query';
 import { EventBus } from '../events/event-bus';
 import { OutboxMessage } from './outbox-message';
 
@@ -16,8 +17,8 @@ export class OutboxWriter {
   constructor(private readonly bus: EventBus) {}
 
   /**
-   * `em` must be the transactional EntityManager of the state change. The rows travel as ONE jsonb parameter:
-   * thousands of bound values would each be quoted into the SQL text by the driver layer.
+   * `em` must be the transactional EntityManager of the state change. The rows travel as ONE bound jsonb
+   * parameter, not inlined into the SQL text (see queryBound).
    */
   async append(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
@@ -31,15 +32,23 @@ export class OutboxWriter {
       data: m.data,
       occurred_at: m.occurredAt.toISOString(),
     }));
-    await em.getConnection().execute(
+    await queryBound(
+      em,
       `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at)
        select event_key, user_id, category, priority, title, body, data, occurred_at
        from jsonb_to_recordset(?::jsonb) as r(event_key text, user_id uuid, category text, priority text, title text, body text, data jsonb, occurred_at timestamptz)
        on conflict (event_key) do nothing`,
       [JSON.stringify(rows)],
-      'run',
-      em.getTransactionContext(),
     );
+  }
+
+  /**
+   * `insert into outbox … <select>`, for a statement that computes its notifications in the database (a
+   * data-modifying CTE over the rows it just changed), so they never travel through this process. `select` yields,
+   * in order: event_key, user_id, category, priority, title, body, data (jsonb), occurred_at.
+   */
+  insertSelectSql(select: string): string {
+    return `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) ${select} on conflict (event_key) do nothing`;
   }
 
   /** Call after the transaction that appended rows has committed. */

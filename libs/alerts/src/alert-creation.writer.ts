@@ -1,0 +1,107 @@
+// Inserts the alerts of concurrent creates as one batch (GroupCommit) in one transaction, enforcing the per-user
+// limit of active alerts exactly, across processes too: the batch's users are locked, then one statement counts
+// each user's active alerts and inserts only the creates that fit, in arrival order.
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ProfileService } from '@tradepulse/config';
+import { queryBound } from '@tradepulse/platform';
+import type { AlertFields } from './alert-view';
+import { GroupCommit } from './group-commit';
+
+export interface NewAlert extends AlertFields {
+  userId: string;
+}
+
+export type CreationOutcome = { created: true } | { created: false; limit: number; activeAlerts: number };
+
+/**
+ * Advisory locks per user, taken in key order so two batches with overlapping users cannot deadlock. A separate
+ * statement on purpose: in READ COMMITTED the next statement's snapshot then sees what the previous holder committed.
+ */
+const LOCK_USERS = `
+  select pg_advisory_xact_lock(key)
+  from (select distinct hashtext(user_id) as key from jsonb_array_elements_text(?::jsonb) as u(user_id) order by key) as keys`;
+
+const INSERT_WITHIN_LIMIT = `
+  with input as (
+    select * from jsonb_to_recordset(?::jsonb) as r(ord int, id uuid, user_id uuid, symbol text, condition text, price numeric,
+      percent numeric, window_sec int, frequency text, cooldown_sec int, note text, expires_at timestamptz, created_at timestamptz)
+  ), active as (
+    select user_id, count(*)::int as alerts from alerts
+    where status = 'active' and user_id in (select user_id from input)
+    group by user_id
+  ), decided as (
+    select i.*, coalesce(a.alerts, 0) as active_before,
+      coalesce(a.alerts, 0) + row_number() over (partition by i.user_id order by i.ord) <= ?::int as created
+    from input i left join active a using (user_id)
+  ), inserted as (
+    insert into alerts (id, user_id, symbol, condition, price, percent, window_sec, frequency, cooldown_sec, status, note, expires_at, trigger_count, created_at, updated_at)
+    select id, user_id, symbol, condition, price, percent, window_sec, frequency, cooldown_sec, 'active', note, expires_at, 0, created_at, created_at
+    from decided where created
+  )
+  select ord, created, active_before from decided`;
+
+interface Decision {
+  ord: number;
+  created: boolean;
+  active_before: number;
+}
+
+@Injectable()
+export class AlertCreationWriter {
+  private maxPerUser: number;
+  private batchSize: number;
+  private readonly batches = new GroupCommit<NewAlert, CreationOutcome>(
+    (alerts) => this.insertBatch(alerts),
+    () => this.batchSize,
+  );
+
+  constructor(
+    private readonly em: EntityManager,
+    profiles: ProfileService,
+  ) {
+    this.maxPerUser = profiles.section('alerts').maxPerUser;
+    this.batchSize = profiles.section('database').batchSize;
+    profiles.onChange('alerts', (next) => (this.maxPerUser = next.maxPerUser));
+    profiles.onChange('database', (next) => (this.batchSize = next.batchSize));
+  }
+
+  /** Resolves once the alert is stored, or refused by the limit; rejects (nothing stored) if its batch failed. */
+  create(alert: NewAlert): Promise<CreationOutcome> {
+    return this.batches.submit(alert);
+  }
+
+  private async insertBatch(alerts: NewAlert[]): Promise<CreationOutcome[]> {
+    const limit = this.maxPerUser;
+    const users = JSON.stringify([...new Set(alerts.map((a) => a.userId))]);
+    const rows = JSON.stringify(alerts.map(toRow));
+    const decisions = await this.em.fork().transactional(async (tx) => {
+      await queryBound(tx, LOCK_USERS, [users]);
+      return queryBound<Decision>(tx, INSERT_WITHIN_LIMIT, [rows, limit]);
+    });
+    const outcomes: CreationOutcome[] = new Array(alerts.length);
+    for (const d of decisions) {
+      // a refused create sees the alerts stored before it in this batch too: at most `limit` (more if the limit was lowered)
+      outcomes[d.ord] = d.created ? { created: true } : { created: false, limit, activeAlerts: Math.max(d.active_before, limit) };
+    }
+    return outcomes;
+  }
+}
+
+function toRow(alert: NewAlert, ord: number) {
+  return {
+    ord,
+    id: alert.id,
+    user_id: alert.userId,
+    symbol: alert.symbol,
+    condition: alert.condition,
+    price: alert.price ?? null,
+    percent: alert.percent ?? null,
+    window_sec: alert.windowSec ?? null,
+    frequency: alert.frequency,
+    cooldown_sec: alert.cooldownSec,
+    note: alert.note ?? null,
+    expires_at: alert.expiresAt ? alert.expiresAt.toISOString() : null,
+    created_at: alert.createdAt.toISOString(),
+  };
+}
