@@ -1,12 +1,11 @@
-// Inserts the alerts of concurrent creates as one batch (GroupCommit) in one transaction, enforcing the per-user
+// Inserts the alerts of concurrent creates as one batch (a StatementCoalescer, one batch in flight) in one transaction, enforcing the per-user
 // limit of active alerts exactly, across processes too: the batch's users are locked, then one statement counts
 // each user's active alerts and inserts only the creates that fit, in arrival order.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
-import { queryBound } from '@tradepulse/platform';
+import { queryBound, StatementCoalescer } from '@tradepulse/platform';
 import type { AlertFields } from './alert-view';
-import { GroupCommit } from './group-commit';
 
 export interface NewAlert extends AlertFields {
   userId: string;
@@ -51,10 +50,10 @@ interface Decision {
 export class AlertCreationWriter {
   private maxPerUser: number;
   private batchSize: number;
-  private readonly batches = new GroupCommit<NewAlert, CreationOutcome>(
-    (alerts) => this.insertBatch(alerts),
-    () => this.batchSize,
-  );
+  private readonly batches = new StatementCoalescer<NewAlert, CreationOutcome>((alerts) => this.insertBatch(alerts), {
+    maxInFlight: 1,
+    maxRows: () => this.batchSize,
+  });
 
   constructor(
     private readonly em: EntityManager,
@@ -68,7 +67,7 @@ export class AlertCreationWriter {
 
   /** Resolves once the alert is stored, or refused by the limit; rejects (nothing stored) if its batch failed. */
   create(alert: NewAlert): Promise<CreationOutcome> {
-    return this.batches.submit(alert);
+    return this.batches.submit([alert]).then(([outcome]) => outcome);
   }
 
   private async insertBatch(alerts: NewAlert[]): Promise<CreationOutcome[]> {

@@ -6,6 +6,7 @@ export * from './auth/api-key.guard';
 export * from './auth/api-key.service';
 export * from './auth/auth-user';
 export * from './auth/auth.decorators';
+export * from './batching/statement-coalescer';
 export * from './cache/answer-encodings';
 export * from './cache/app-cache';
 export * from './cache/cache-metadata';
