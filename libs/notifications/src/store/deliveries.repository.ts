@@ -3,7 +3,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { fromRow, NOTIFICATION_COLUMNS, StoredNotification } from '../notification';
-import { BIGINT_ARRAY, query, run } from './sql';
+import { BIGINT_ARRAY, COMMIT_WITHOUT_FLUSH, query, run } from './sql';
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 
@@ -80,14 +80,18 @@ export class DeliveriesRepository {
     return claimed.map((row) => ({ id: String(row.notification_id), channel: String(row.channel) }));
   }
 
-  /** Records the outcomes of sends (any channels, any users) in one statement. */
+  /**
+   * Records the outcomes of sends (any channels, any users) in one statement, without waiting for the disk
+   * (COMMIT_WITHOUT_FLUSH): an outcome lost in a database crash leaves its claim to be sent again, as a process
+   * killed after the send would.
+   */
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
     const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
     await run(
       this.em,
       `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
+       from ${COMMIT_WITHOUT_FLUSH}, jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
        cross join lateral unnest(o.ids) as n(id)
        where d.notification_id = n.id and d.channel = o.channel`,
       [JSON.stringify(groups)],

@@ -13,6 +13,17 @@ export async function run(em: EntityManager, sql: string, params: unknown[] = []
   return result.affectedRows;
 }
 
+/**
+ * A FROM item that lets the statement's own transaction commit without waiting for its WAL to reach the disk
+ * (`synchronous_commit` off for this transaction only). The commit is visible at once and survives a killed
+ * client process; only a crash of the database server itself can lose it, with every later commit (the WAL is
+ * a prefix). For writes whose loss is repaired by design: a relay pass (its outbox rows are pending again, and
+ * the durable claim that any send waits for flushes the WAL up to and past it) and send outcomes (the claim is
+ * then stale and is sent again with the same dedupe key, as after a process killed between send and outcome).
+ * Never for a claim: it must be on disk before its channel sends.
+ */
+export const COMMIT_WITHOUT_FLUSH = `(select set_config('synchronous_commit', 'off', true)) as commit_without_flush`;
+
 /** A bigint[] parameter; the array must not be empty (MikroORM renders [] as nothing). */
 export const BIGINT_ARRAY = 'array[?]::bigint[]';
 
