@@ -2,7 +2,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { fromRow, NOTIFICATION_COLUMNS, StoredNotification } from '../notification';
-import { BIGINT_ARRAY, COMMIT_WITHOUT_FLUSH, query, run } from './sql';
+import { BIGINT_ARRAY, query, run } from './sql';
 
 export interface NotificationFilter {
   unread?: boolean;
@@ -25,8 +25,8 @@ export class NotificationsRepository {
   /**
    * One statement, so one transaction: locks pending outbox rows (skipping rows another relay holds),
    * creates their notifications, queues them as undispatched and marks the outbox rows relayed. Committed
-   * together or not at all, without waiting for the disk (COMMIT_WITHOUT_FLUSH): nothing is sent before a claim,
-   * whose durable commit covers this one.
+   * together or not at all, and durably: a pass lost in a database crash could give the same ids to other events
+   * when relayed again, while a live process still holds the first ones in its batch windows.
    */
   async relayOutbox(limit: number): Promise<RelayedBatch> {
     const rows = await query(
@@ -44,7 +44,7 @@ export class NotificationsRepository {
        ), relayed as (
          update outbox set relayed_at = now() where id in (select id from picked) returning id
        )
-       select p.picked, i.* from (select count(*)::int as picked from relayed) p cross join ${COMMIT_WITHOUT_FLUSH} left join inserted i on true order by i.id`,
+       select p.picked, i.* from (select count(*)::int as picked from relayed) p left join inserted i on true order by i.id`,
       [limit],
     );
     return { picked: Number(rows[0]?.picked ?? 0), created: rows.filter((row) => row.id !== null).map(fromRow) };
