@@ -64,4 +64,37 @@ export class Migration20261124000400Notifications extends Migration {
   }
 }
 
-export const notificationMigrations = [{ name: 'Migration20261124000400Notifications', class: Migration20261124000400Notifications }];
+/**
+ * Cheaper writes per notification (measured on 5,000-notification batches, see the branch perf-notifications-2):
+ * - "not yet dispatched" moves from `notifications.dispatched_at` (a partial index on it made every dispatch a
+ *   non-HOT update of the wide row, with new entries in all its indexes) to a narrow queue the relay inserts into
+ *   and the claim deletes from;
+ * - deliveries lose their foreign key to notifications: a record is only written for an id the same statement took
+ *   out of that queue, and the relay writes the queue row in the statement that creates the notification, so the
+ *   id exists by construction; the per-row check (and its KEY SHARE lock, a write to the notification's page) is
+ *   gone. Cascading from a deleted user no longer reaches deliveries: nothing deletes users, and a stray record
+ *   is never read without its notification (every query on deliveries joins notifications).
+ */
+export class Migration20261124000410UndispatchedQueue extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table "undispatched_notifications" ("notification_id" bigint primary key);`);
+    this.addSql(`insert into "undispatched_notifications" ("notification_id") select "id" from "notifications" where "dispatched_at" is null;`);
+    this.addSql(`drop index "notifications_undispatched_idx";`);
+    this.addSql(`alter table "notifications" drop column "dispatched_at";`);
+    this.addSql(`alter table "deliveries" drop constraint "deliveries_notification_id_fkey";`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`delete from "deliveries" d where not exists (select 1 from "notifications" n where n."id" = d."notification_id");`);
+    this.addSql(`alter table "deliveries" add constraint "deliveries_notification_id_fkey" foreign key ("notification_id") references "notifications" ("id") on delete cascade;`);
+    this.addSql(`alter table "notifications" add column "dispatched_at" timestamptz null;`);
+    this.addSql(`update "notifications" n set "dispatched_at" = now() where not exists (select 1 from "undispatched_notifications" u where u."notification_id" = n."id");`);
+    this.addSql(`create index "notifications_undispatched_idx" on "notifications" ("id") where "dispatched_at" is null;`);
+    this.addSql('drop table if exists "undispatched_notifications";');
+  }
+}
+
+export const notificationMigrations = [
+  { name: 'Migration20261124000400Notifications', class: Migration20261124000400Notifications },
+  { name: 'Migration20261124000410UndispatchedQueue', class: Migration20261124000410UndispatchedQueue },
+];

@@ -93,7 +93,7 @@ export class OutboxProducer {
   async workInProgress(): Promise<number> {
     const { rows } = await this.client.query<{ n: string }>(
       `select (select count(*) from outbox where relayed_at is null)
-            + (select count(*) from notifications where dispatched_at is null)
+            + (select count(*) from undispatched_notifications)
             + (select count(*) from deliveries where status = 'claimed') as n`,
     );
     return Number(rows[0].n);

@@ -23,17 +23,21 @@ describe('deliveryPlan', () => {
     expect(deliveryPlan(channels, preferences, 'alert').every((plan) => plan.status === 'claimed')).toBe(true);
   });
 
-  it('skips a channel that cannot reach the user, with the reason the channel gave', () => {
+  it('writes no record for a channel that cannot reach the user', () => {
     expect(deliveryPlan(channels, defaultPreferences(), 'alert', new Map([['webhook', 'no enabled webhook endpoint']]))).toEqual([
       { channel: 'websocket', status: 'claimed' },
       { channel: 'telegram', status: 'claimed' },
-      { channel: 'webhook', status: 'skipped', reason: 'no enabled webhook endpoint' },
     ]);
   });
 
-  it('gives the preferences as the reason before a missing target', () => {
-    const preferences = applyChange(defaultPreferences(), { channels: { telegram: false } });
+  it('records a muted category or a channel turned off only on the channels that can reach the user', () => {
     const unreachable = new Map([['telegram', 'no Telegram chat linked']]);
-    expect(deliveryPlan(channels, preferences, 'alert', unreachable)[1]).toEqual({ channel: 'telegram', status: 'skipped', reason: CHANNEL_OFF });
+    const off = applyChange(defaultPreferences(), { channels: { telegram: false, webhook: false } });
+    expect(deliveryPlan(channels, off, 'alert', unreachable)).toEqual([
+      { channel: 'websocket', status: 'claimed' },
+      { channel: 'webhook', status: 'skipped', reason: CHANNEL_OFF },
+    ]);
+    const muted = applyChange(defaultPreferences(), { mutedCategories: ['signal'] });
+    expect(deliveryPlan(channels, muted, 'signal', unreachable).map((plan) => plan.channel)).toEqual(['websocket', 'webhook']);
   });
 });

@@ -1,19 +1,18 @@
-import type { DeliveriesRepository, DeliveryOutcome, PlannedDelivery } from '../store/deliveries.repository';
+import type { ClaimedDelivery, DeliveriesRepository, DeliveryOutcome, DispatchClaim } from '../store/deliveries.repository';
 import { DeliveryRecords } from './delivery-records';
 
-/** The repository's contract without a database: a record exists once; each statement is recorded. */
+/** The repository's contract without a database: a notification leaves the queue once; each statement is recorded. */
 class StatementLog {
-  readonly claims: PlannedDelivery[][] = [];
+  readonly claims: DispatchClaim[][] = [];
   readonly marks: DeliveryOutcome[][] = [];
-  private readonly held = new Set<string>();
+  private readonly dispatched = new Set<string>();
 
-  async claim(rows: readonly PlannedDelivery[]): Promise<PlannedDelivery[]> {
-    this.claims.push([...rows]);
-    return rows.filter((row) => {
-      const key = `${row.id}/${row.channel}`;
-      if (this.held.has(key)) return false;
-      this.held.add(key);
-      return row.status === 'claimed';
+  async claim(requests: readonly DispatchClaim[]): Promise<ClaimedDelivery[]> {
+    this.claims.push([...requests]);
+    return requests.flatMap(({ id, plans }) => {
+      if (this.dispatched.has(id)) return [];
+      this.dispatched.add(id);
+      return plans.filter((plan) => plan.status === 'claimed').map((plan) => ({ id, channel: plan.channel }));
     });
   }
 
@@ -36,7 +35,7 @@ describe('DeliveryRecords', () => {
     ];
     const [first, second] = await Promise.all([records.claim(['1', '2'], plans), records.claim(['3'], [plans[0]])]);
     expect(log.claims).toHaveLength(1);
-    expect(log.claims[0].map((row) => `${row.id}/${row.channel}/${row.status}`)).toEqual([
+    expect(log.claims[0].flatMap(({ id, plans }) => plans.map((plan) => `${id}/${plan.channel}/${plan.status}`))).toEqual([
       '1/websocket/claimed',
       '1/telegram/skipped',
       '2/websocket/claimed',
@@ -52,6 +51,12 @@ describe('DeliveryRecords', () => {
     const plan = [{ channel: 'websocket', status: 'claimed' as const }];
     const [first, second] = await Promise.all([records.claim(['7'], plan), records.claim(['7'], plan)]);
     expect([first.get('websocket'), second.get('websocket')]).toEqual([['7'], undefined]);
+  });
+
+  it('takes a notification no channel can reach out of the queue without writing a record', async () => {
+    const { log, records } = setUp();
+    expect(await records.claim(['9'], [])).toEqual(new Map());
+    expect(log.claims).toEqual([[{ id: '9', plans: [] }]]);
   });
 
   it('records the outcomes of every channel and batch of one turn in one statement', async () => {

@@ -4,33 +4,34 @@
 // outcome statement per turn, not two per notification.
 import { Injectable } from '@nestjs/common';
 import { StatementCoalescer } from '../engine';
-import { DeliveriesRepository, DeliveryOutcome, DeliveryStatus, PlannedDelivery } from '../store/deliveries.repository';
+import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
-/** What to write for one channel of a batch: claim it to send, or record why it is skipped. */
-export interface ChannelPlan {
-  channel: string;
-  status: 'claimed' | 'skipped';
-  reason?: string;
-}
+export type { ChannelPlan } from '../store/deliveries.repository';
 
 /**
  * One statement at a time per kind: rows that arrive while it runs join the next one, so statements grow with
  * the load instead of queueing for the pool (which HTTP requests and the relay share).
  */
 const MAX_IN_FLIGHT = 1;
-/** a few thousand rows keep one statement's JSON parameter well under a megabyte */
+/** a few thousand notifications (or outcomes) keep one statement's JSON parameter well under a megabyte */
 const MAX_ROWS = 5_000;
 
 @Injectable()
 export class DeliveryRecords {
-  private readonly claims: StatementCoalescer<PlannedDelivery, boolean>;
+  private readonly claims: StatementCoalescer<DispatchClaim, string[]>;
   private readonly outcomes: StatementCoalescer<DeliveryOutcome, void>;
 
   constructor(repository: DeliveriesRepository) {
     const options = { maxInFlight: MAX_IN_FLIGHT, maxRows: MAX_ROWS };
-    this.claims = new StatementCoalescer(async (rows) => {
-      const won = new Set(await repository.claim(rows));
-      return rows.map((row) => won.has(row));
+    this.claims = new StatementCoalescer(async (requests) => {
+      const won = new Map<string, string[]>();
+      for (const { id, channel } of await repository.claim(requests)) append(won, id, channel);
+      // an id asked twice in one statement left the queue once: its claims go to the first asker only
+      return requests.map((request) => {
+        const channels = won.get(request.id) ?? [];
+        won.delete(request.id);
+        return channels;
+      });
     }, options);
     this.outcomes = new StatementCoalescer(async (rows) => {
       await repository.mark(rows);
@@ -39,18 +40,15 @@ export class DeliveryRecords {
   }
 
   /**
-   * Writes one record per id × plan and marks the notifications dispatched. Returns, per channel, the ids this
-   * call claimed: ids another process or an earlier try holds are not returned.
+   * Marks the notifications dispatched and writes one record per id × plan (no plans: no records, the user cannot
+   * be reached). Returns, per channel, the ids this call claimed: ids another process or an earlier try
+   * dispatched are not returned.
    */
   async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
-    const rows = ids.flatMap((id) => plans.map((plan): PlannedDelivery => ({ id, ...plan })));
-    const won = await this.claims.submit(rows);
+    const won = await this.claims.submit(ids.map((id) => ({ id, plans })));
     const claimed = new Map<string, string[]>();
-    rows.forEach((row, index) => {
-      if (!won[index]) return;
-      const list = claimed.get(row.channel) ?? [];
-      list.push(row.id);
-      claimed.set(row.channel, list);
+    ids.forEach((id, index) => {
+      for (const channel of won[index]) append(claimed, channel, id);
     });
     return claimed;
   }
@@ -59,4 +57,10 @@ export class DeliveryRecords {
   async mark(channel: string, ids: readonly string[], status: Exclude<DeliveryStatus, 'claimed'>, error?: string): Promise<void> {
     await this.outcomes.submit(ids.map((id) => ({ id, channel, status, error })));
   }
+}
+
+function append(lists: Map<string, string[]>, key: string, value: string): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }

@@ -146,7 +146,7 @@ describe('NotificationDispatcher', () => {
     expect(channels.email.batches).toEqual([]);
   });
 
-  it('records a channel that cannot reach the user as skipped in its claim, and never sends on it', async () => {
+  it('writes no record for a channel that cannot reach the user, and never sends on it', async () => {
     const websocket = new RecordingChannel();
     const telegram = new TargetedChannel(['u2']);
     const { dispatcher, deliveries } = setUp({ websocket, telegram });
@@ -154,9 +154,21 @@ describe('NotificationDispatcher', () => {
     await dispatcher.accept([unlinked, linked]);
     await settle();
     expect(telegram.batches).toEqual([{ userId: 'u2', ids: [linked.id] }]);
-    expect(deliveries.records.get(`${unlinked.id}/telegram`)).toEqual({ status: 'skipped', reason: 'no chat linked' });
+    expect(deliveries.records.has(`${unlinked.id}/telegram`)).toBe(false);
     expect(deliveries.status(linked.id, 'telegram')).toBe('sent');
     expect(websocket.batches).toHaveLength(2);
+  });
+
+  it('records a muted category as skipped only on the channels that can reach the user', async () => {
+    const websocket = new RecordingChannel();
+    const telegram = new TargetedChannel([]);
+    const { dispatcher, deliveries } = setUp({ websocket, telegram }, { u1: { mutedCategories: ['signal'] } });
+    const muted = note('u1', 'critical', 'signal');
+    await dispatcher.accept([muted]);
+    await settle();
+    expect(deliveries.records.get(`${muted.id}/websocket`)).toEqual({ status: 'skipped', reason: 'category muted' });
+    expect(deliveries.records.has(`${muted.id}/telegram`)).toBe(false);
+    expect(telegram.batches).toEqual([]);
   });
 
   it('asks a channel for the targets of every flush of one turn at once', async () => {

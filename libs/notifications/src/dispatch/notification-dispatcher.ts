@@ -1,6 +1,6 @@
 // From relayed notifications to channels: muted categories are recorded as skipped at once; the rest wait in
 // the NotificationBatcher (user × category; critical skips the window; a digest widens it). A flushed batch
-// asks the channels whether they can reach the user, is claimed on those that can (skipped on the others),
+// asks the channels whether they can reach the user, is claimed on those that can (no record on the others),
 // sent on each claimed channel, and its outcome recorded. Lookups, claims and outcomes of the flushes of one
 // event-loop turn share their statements (ChannelTargets, DeliveryRecords).
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
@@ -47,20 +47,17 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const fresh = notifications.filter((notification) => !this.waiting.has(notification.id));
     if (!fresh.length) return;
     const preferences = await this.preferences.forUsers(fresh.map((notification) => notification.userId));
-    const muted: string[] = [];
+    const muted: StoredNotification[] = [];
     for (const notification of fresh) {
       const own = preferences.get(notification.userId)!;
       if (isMuted(own, notification.category)) {
-        muted.push(notification.id);
+        muted.push(notification);
         continue;
       }
       this.waiting.add(notification.id);
       this.batcher.add(notification, windowMs ?? digestWindowMs(own));
     }
-    if (muted.length) {
-      await this.deliveries.claim(muted, this.channels.names.map((channel) => ({ channel, status: 'skipped' as const, reason: MUTED })));
-      for (const channel of this.channels.names) notificationMetrics.skipped.inc({ channel }, muted.length);
-    }
+    if (muted.length) await this.recordMuted(muted);
   }
 
   /** Sends items whose claim is already held (a stale claim being retried). */
@@ -73,6 +70,24 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Muted notifications leave the queue with a 'skipped' record on each channel that could have reached their user. */
+  private async recordMuted(muted: readonly StoredNotification[]): Promise<void> {
+    const byUser = new Map<string, StoredNotification[]>();
+    for (const notification of muted) {
+      const own = byUser.get(notification.userId);
+      if (own) own.push(notification);
+      else byUser.set(notification.userId, [notification]);
+    }
+    await Promise.all(
+      [...byUser].map(async ([userId, items]) => {
+        const unreachable = await this.targets.unreachable(userId, this.channels.names);
+        const plans = this.channels.names.filter((channel) => !unreachable.has(channel)).map((channel) => ({ channel, status: 'skipped' as const, reason: MUTED }));
+        await this.deliveries.claim(items.map((item) => item.id), plans);
+        for (const channel of this.channels.names) notificationMetrics.skipped.inc({ channel }, items.length);
+      }),
+    );
+  }
+
   private async flush(userId: string, items: StoredNotification[]): Promise<void> {
     for (const item of items) this.waiting.delete(item.id);
     notificationMetrics.batchSize.observe(items.length);
@@ -81,6 +96,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const [preferences, unreachable] = await Promise.all([this.preferences.get(userId), this.targets.unreachable(userId, this.channels.names)]);
     const plans = deliveryPlan(this.channels.names, preferences, items[0].category, unreachable);
     const claimed = await this.deliveries.claim(items.map((item) => item.id), plans);
+    for (const channel of unreachable.keys()) notificationMetrics.skipped.inc({ channel }, items.length);
     for (const plan of plans) if (plan.status === 'skipped') notificationMetrics.skipped.inc({ channel: plan.channel }, items.length);
     await Promise.all(
       [...claimed].map(([channel, ids]) => {

@@ -3,16 +3,30 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { fromRow, NOTIFICATION_COLUMNS, StoredNotification } from '../notification';
-import { BIGINT_ARRAY, query, run } from './sql';
+import { BIGINT_ARRAY, COMMIT_WITHOUT_FLUSH, query, run } from './sql';
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 
-/** One record to write: a notification × channel, claimed to send or skipped with its reason. */
-export interface PlannedDelivery {
-  id: string;
+/** What to write for one channel of a notification: claim it to send, or record why it is skipped. */
+export interface ChannelPlan {
   channel: string;
   status: 'claimed' | 'skipped';
   reason?: string;
+}
+
+/**
+ * One notification leaving the undispatched queue, with the records to write for it: one per channel that can
+ * reach its user (none when no channel can).
+ */
+export interface DispatchClaim {
+  id: string;
+  plans: readonly ChannelPlan[];
+}
+
+/** A record this process claimed: it may send the notification on that channel. */
+export interface ClaimedDelivery {
+  id: string;
+  channel: string;
 }
 
 /** The outcome of one notification × channel send. */
@@ -31,48 +45,53 @@ export interface StaleClaim {
 const COLUMNS = NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ');
 const MAX_ERROR_LENGTH = 500;
 
-const deliveryKey = (id: string, channel: string) => `${id}/${channel}`;
-
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Writes the planned records in one statement (flushes of many users together) and marks their notifications
-   * dispatched. Returns the rows (the same objects) this call claimed: a record another process or an earlier
-   * try holds already is not returned, nor is a second row for the same record, nor a skipped one.
+   * Takes the notifications out of the undispatched queue and writes their planned records, in one statement
+   * (the flushes of many users together). Only a notification this statement took out of the queue gets records:
+   * a notification another process or an earlier try dispatched already gets none, so nothing is claimed twice
+   * (the records' primary key stands behind that). Returns the records claimed to send, not the skipped ones.
    */
-  async claim(rows: readonly PlannedDelivery[]): Promise<PlannedDelivery[]> {
-    if (!rows.length) return [];
+  async claim(requests: readonly DispatchClaim[]): Promise<ClaimedDelivery[]> {
+    if (!requests.length) return [];
     const claimed = await query(
       this.em,
-      `with planned as (
-         select n.id, p.channel, p.status, p.reason
-         from jsonb_to_recordset(?::jsonb) as p(channel text, status text, reason text, ids bigint[])
-         cross join lateral unnest(p.ids) as n(id)
+      `with requested as (
+         select r.plans, n.id
+         from jsonb_to_recordset(?::jsonb) as r(plans jsonb, ids bigint[])
+         cross join lateral unnest(r.ids) as n(id)
+       ), taken as (
+         delete from undispatched_notifications where notification_id in (select id from requested) returning notification_id
        ), claimed as (
          insert into deliveries (notification_id, channel, status, attempts, last_error)
-         select id, channel, status, case when status = 'claimed' then 1 else 0 end, reason from planned
+         select r.id, p.channel, p.status, case when p.status = 'claimed' then 1 else 0 end, p.reason
+         from requested r
+         join taken t on t.notification_id = r.id
+         cross join lateral jsonb_to_recordset(r.plans) as p(channel text, status text, reason text)
          on conflict do nothing
          returning notification_id, channel, status
-       ), dispatched as (
-         update notifications set dispatched_at = now() where id in (select id from planned) and dispatched_at is null
        )
        select notification_id, channel from claimed where status = 'claimed'`,
-      [JSON.stringify(groupIds(rows, (row) => ({ channel: row.channel, status: row.status, reason: row.reason ?? null })))],
+      [JSON.stringify(groupIds(requests, (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) })))],
     );
-    const won = new Set(claimed.map((row) => deliveryKey(String(row.notification_id), String(row.channel))));
-    return rows.filter((row) => row.status === 'claimed' && won.delete(deliveryKey(row.id, row.channel)));
+    return claimed.map((row) => ({ id: String(row.notification_id), channel: String(row.channel) }));
   }
 
-  /** Records the outcomes of sends (any channels, any users) in one statement. */
+  /**
+   * Records the outcomes of sends (any channels, any users) in one statement, without waiting for the disk
+   * (COMMIT_WITHOUT_FLUSH): an outcome lost in a database crash leaves its claim to be sent again, as a process
+   * killed after the send would.
+   */
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
     const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
     await run(
       this.em,
       `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
+       from ${COMMIT_WITHOUT_FLUSH}, jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
        cross join lateral unnest(o.ids) as n(id)
        where d.notification_id = n.id and d.channel = o.channel`,
       [JSON.stringify(groups)],

@@ -24,7 +24,9 @@ export class NotificationsRepository {
 
   /**
    * One statement, so one transaction: locks pending outbox rows (skipping rows another relay holds),
-   * creates their notifications and marks them relayed. Committed together or not at all.
+   * creates their notifications, queues them as undispatched and marks the outbox rows relayed. Committed
+   * together or not at all, and durably: a pass lost in a database crash could give the same ids to other events
+   * when relayed again, while a live process still holds the first ones in its batch windows.
    */
   async relayOutbox(limit: number): Promise<RelayedBatch> {
     const rows = await query(
@@ -37,6 +39,8 @@ export class NotificationsRepository {
          select user_id, category, priority, title, body, data, event_key, occurred_at from picked order by id
          on conflict (event_key) do nothing
          returning ${NOTIFICATION_COLUMNS}
+       ), queued as (
+         insert into undispatched_notifications (notification_id) select id from inserted
        ), relayed as (
          update outbox set relayed_at = now() where id in (select id from picked) returning id
        )
@@ -103,9 +107,10 @@ export class NotificationsRepository {
   private async findUndispatched(condition: string, params: unknown[], limit: number): Promise<StoredNotification[]> {
     const rows = await query(
       this.em,
-      `select ${COLUMNS} from notifications n
+      `select ${COLUMNS} from undispatched_notifications u
+       join notifications n on n.id = u.notification_id
        left join notification_preferences p on p.user_id = n.user_id
-       where n.dispatched_at is null and ${condition}
+       where ${condition}
        order by n.id limit ?`,
       [...params, limit],
     );
