@@ -1,8 +1,8 @@
 // Asks the channels, before a claim, which users they cannot reach (no Telegram chat, no webhook endpoint):
 // those records are written 'skipped' with the claim instead of being claimed, tried and marked. The flushes
 // of one event-loop turn ask each channel once, for all their users together.
+import { StatementCoalescer } from '@tradepulse/platform';
 import type { ChannelSender } from '../channels/notification-channel';
-import { StatementCoalescer } from '../engine';
 
 export interface ChannelLookup {
   get(name: string): ChannelSender | undefined;

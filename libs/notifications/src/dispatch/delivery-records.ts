@@ -3,7 +3,7 @@
 // statement. A burst of critical notifications, each its own flush, thus costs one claim statement and one
 // outcome statement per turn, not two per notification.
 import { Injectable } from '@nestjs/common';
-import { StatementCoalescer } from '../engine';
+import { StatementCoalescer } from '@tradepulse/platform';
 import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
 export type { ChannelPlan } from '../store/deliveries.repository';

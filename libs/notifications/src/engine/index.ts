@@ -1,2 +1,1 @@
 export * from './notification-batcher';
-export * from './statement-coalescer';
