@@ -427,8 +427,11 @@ describe('alerts', () => {
       ['an unknown field', '{"symbol":"BTC/USDT","condition":"above","price":1,"leverage":100}', 'leverage'],
       ['condition "sideways"', '{"symbol":"BTC/USDT","condition":"sideways","price":1}', 'condition'],
       ['a bad frequency', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"hourly"}', 'frequency'],
-      // BUG (next three): the DTO accepts them, then PostgreSQL rejects the row: numeric(38,18) overflows at 1e20,
-      // and rounds 1e-21 (price) / 0.00001 (percent, numeric(10,4)) to 0, which fails the > 0 check → 500.
+      // values only the database would refuse (numeric(38,18) overflows at 1e20 and rounds 1e-21 to 0; numeric(10,4)
+      // rounds 0.00001 to 0; text and jsonb refuse NUL and unpaired surrogates): refused before they reach it
+      ['price 1e20 (one past what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1e20}', 'price'],
+      ['a note with a NUL character', '{"symbol":"BTC/USDT","condition":"above","price":1,"note":"a\\u0000b"}', 'note'],
+      ['a note with an unpaired surrogate', '{"symbol":"BTC/USDT","condition":"above","price":1,"note":"x\\ud83d"}', 'note'],
       ['price 1e30 (beyond what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1e30}', 'price'],
       ['price 1e-21 (rounds to 0 in storage)', '{"symbol":"BTC/USDT","condition":"above","price":1e-21}', 'price'],
       ['percent 0.00001 (rounds to 0 in storage)', '{"symbol":"BTC/USDT","condition":"pct_up","percent":0.00001,"windowSec":60}', 'percent'],

@@ -50,7 +50,7 @@ interface Decision {
 export class AlertCreationWriter {
   private maxPerUser: number;
   private batchSize: number;
-  private readonly batches = new StatementCoalescer<NewAlert, CreationOutcome>((alerts) => this.insertBatch(alerts), {
+  private readonly batches = new StatementCoalescer<NewAlert, CreationOutcome | Error>((alerts) => this.insertBatch(alerts), {
     maxInFlight: 1,
     maxRows: () => this.batchSize,
   });
@@ -65,12 +65,29 @@ export class AlertCreationWriter {
     profiles.onChange('database', (next) => (this.batchSize = next.batchSize));
   }
 
-  /** Resolves once the alert is stored, or refused by the limit; rejects (nothing stored) if its batch failed. */
-  create(alert: NewAlert): Promise<CreationOutcome> {
-    return this.batches.submit([alert]).then(([outcome]) => outcome);
+  /** Resolves once the alert is stored, or refused by the limit; rejects (nothing stored) if writing it failed. */
+  async create(alert: NewAlert): Promise<CreationOutcome> {
+    const [outcome] = await this.batches.submit([alert]);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
-  private async insertBatch(alerts: NewAlert[]): Promise<CreationOutcome[]> {
+  /**
+   * One statement for the batch. If the database refuses it, the creates are written one by one, so a row only
+   * the database can reject (an out-of-range value that passed validation) fails its own request, not its batch's.
+   */
+  private async insertBatch(alerts: NewAlert[]): Promise<Array<CreationOutcome | Error>> {
+    try {
+      return await this.insertRows(alerts);
+    } catch (error) {
+      if (alerts.length === 1) return [error as Error];
+      const outcomes: Array<CreationOutcome | Error> = [];
+      for (const alert of alerts) outcomes.push(...(await this.insertBatch([alert])));
+      return outcomes;
+    }
+  }
+
+  private async insertRows(alerts: NewAlert[]): Promise<CreationOutcome[]> {
     const limit = this.maxPerUser;
     const users = JSON.stringify([...new Set(alerts.map((a) => a.userId))]);
     const rows = JSON.stringify(alerts.map(toRow));

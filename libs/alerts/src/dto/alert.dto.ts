@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min, MinDate } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinDate } from 'class-validator';
 import { PageQueryDto } from '@tradepulse/platform';
 import type { AlertCondition, AlertFrequency } from '../engine';
 
@@ -12,9 +12,11 @@ const finite = { allowNaN: false, allowInfinity: false };
 const MAX_WINDOW_SEC = 7 * 24 * 3600;
 /** what the integer column holds: past it the row would fail in the database, and with it its whole create batch */
 const MAX_COOLDOWN_SEC = 2_147_483_647;
-/** what numeric(38, 18) holds: 20 integer digits, 18 decimals */
+/** what numeric(38, 18) holds: 20 integer digits, 18 decimals (1e20 - 1 would round to 1e20 as a double) */
 export const MIN_PRICE = 1e-18;
-export const MAX_PRICE = 1e20 - 1;
+export const MAX_PRICE = 99_999_999_999_999_980_000;
+/** no NUL and no unpaired surrogate: PostgreSQL text and jsonb refuse both */
+const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 const priceRange = { message: `price: must be between ${MIN_PRICE} and ${MAX_PRICE}` };
 
 export class CreateAlertDto {
@@ -72,6 +74,7 @@ export class CreateAlertDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @Matches(STORABLE_TEXT, { message: 'note: must not contain NUL characters or unpaired surrogates' })
   note?: string;
 }
 

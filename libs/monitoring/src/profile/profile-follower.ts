@@ -5,7 +5,7 @@
 // winning at start-up as documented.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, isProfileName, ProfileName } from '@tradepulse/config';
+import { AppConfig, isProfileName, ProfileName, ProfileService } from '@tradepulse/config';
 import { createRedisClient, Redis } from '@tradepulse/platform';
 
 const CHECK_INTERVAL_MS = 5_000;
@@ -24,6 +24,7 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly em: EntityManager,
     private readonly config: AppConfig,
+    private readonly profiles: ProfileService,
   ) {
     // the embedded database belongs to one process: there is nobody to follow
     this.enabled = Boolean(config.env.DATABASE_URL);
@@ -36,7 +37,10 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    this.lastSeenSwitchId = (await this.newestSwitch())?.id ?? '0';
+    const newest = await this.newestSwitch();
+    this.lastSeenSwitchId = newest?.id ?? '0';
+    // a switch committed after start-up read the stored profile, and before now: apply it (unless PROFILE was explicit)
+    if (newest && !this.config.explicitProfile && isProfileName(newest.to_profile) && newest.to_profile !== this.profiles.name) this.follow(newest.to_profile);
     this.timer = setInterval(() => void this.checkNow(), CHECK_INTERVAL_MS).unref();
     if (this.config.env.REDIS_URL) this.listen(this.config.env.REDIS_URL);
   }

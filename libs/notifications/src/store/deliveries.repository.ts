@@ -45,6 +45,17 @@ export interface StaleClaim {
 const COLUMNS = NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ');
 const MAX_ERROR_LENGTH = 500;
 
+/**
+ * An error message PostgreSQL text and jsonb accept: at most MAX_ERROR_LENGTH, no NUL, no unpaired surrogate
+ * (the cut can split a pair). One refused message would fail the outcomes of a whole coalesced statement.
+ */
+export function storableError(message: string): string {
+  return message
+    .slice(0, MAX_ERROR_LENGTH)
+    .replace(/\u0000/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly em: EntityManager) {}
@@ -87,7 +98,7 @@ export class DeliveriesRepository {
    */
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
+    const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error === undefined ? null : storableError(outcome.error) }));
     await run(
       this.em,
       `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
@@ -105,7 +116,7 @@ export class DeliveriesRepository {
       this.em,
       `update deliveries set attempts = attempts + 1, last_error = ?, updated_at = now()
        where channel = ? and status = 'claimed' and notification_id = any(${BIGINT_ARRAY})`,
-      [error.slice(0, MAX_ERROR_LENGTH), channel, ids],
+      [storableError(error), channel, ids],
     );
   }
 
