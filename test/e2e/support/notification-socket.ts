@@ -1,16 +1,9 @@
 // A Socket.IO client of /ws that records every server event from the moment it connects.
 import { io, Socket } from 'socket.io-client';
+import type { DeliveredItem } from '../../../libs/notifications/src/notification';
 import { waitFor } from './wait-for';
 
-export interface DeliveredItem {
-  id: string;
-  category: string;
-  priority: string;
-  title: string;
-  body: string;
-  createdAt: string;
-  data: Record<string, unknown>;
-}
+export type { DeliveredItem };
 
 export interface NotificationSocketAuth {
   token?: string;

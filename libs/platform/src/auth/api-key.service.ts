@@ -5,7 +5,7 @@ import { ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import { notFound } from '../errors/domain-errors';
 import { ApiKey } from '../users/api-key.entity';
-import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, parseApiKey, secretMatches } from '../users/api-key-codec';
+import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches } from '../users/api-key-codec';
 import { User } from '../users/user.entity';
 import { AuthUser } from './auth-user';
 
@@ -53,18 +53,14 @@ export class ApiKeyService {
   }
 
   async verify(presented: string): Promise<AuthUser | undefined> {
-    const parsed = parseApiKey(presented) ?? { keyId: ENV_ADMIN_KEY_ID, secret: presented };
-    const entry = this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId));
-    if (!entry || !secretMatches(parsed.secret, entry.hash)) return undefined;
-    return { ...entry.user, keyId: parsed.keyId };
+    const parsed = parsePresented(presented);
+    return matching(parsed, this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId)));
   }
 
   /** Like verify, but only from the keys this process verified recently; undefined means "ask verify". */
   verifyFromMemory(presented: string): AuthUser | undefined {
-    const parsed = parseApiKey(presented) ?? { keyId: ENV_ADMIN_KEY_ID, secret: presented };
-    const entry = this.verified.get<VerifiedKey>(parsed.keyId);
-    if (!entry || !secretMatches(parsed.secret, entry.hash)) return undefined;
-    return { ...entry.user, keyId: parsed.keyId };
+    const parsed = parsePresented(presented);
+    return matching(parsed, this.verified.get<VerifiedKey>(parsed.keyId));
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {
@@ -105,4 +101,15 @@ export class ApiKeyService {
     if (ttlSec > 0 && this.revocations === revocationsBefore) this.verified.set(keyId, entry, ttlSec * 1000);
     return entry;
   }
+}
+
+/** A `tp_` key, or else the whole string as the ADMIN_API_KEY. */
+function parsePresented(presented: string): ParsedApiKey {
+  return parseApiKey(presented) ?? { keyId: ENV_ADMIN_KEY_ID, secret: presented };
+}
+
+/** The caller when the secret matches the stored hash. */
+function matching(parsed: ParsedApiKey, entry: VerifiedKey | undefined): AuthUser | undefined {
+  if (!entry || !secretMatches(parsed.secret, entry.hash)) return undefined;
+  return { ...entry.user, keyId: parsed.keyId };
 }
