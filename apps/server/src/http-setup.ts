@@ -3,7 +3,7 @@ import compress from '@fastify/compress';
 import { RequestMethod } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProfileService } from '@tradepulse/config';
+import { AppConfig, ProfileService } from '@tradepulse/config';
 import { BROTLI_QUALITY, CachedReadFastPath, registerRequestTiming, RouteStats } from '@tradepulse/platform';
 import { constants as zlibConstants } from 'node:zlib';
 
@@ -26,7 +26,8 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
     // quality 4 keeps brotli's CPU cost near gzip's while still beating it on size (cached answers use the same)
     brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
   });
-  registerRequestTiming(fastify, routeStats);
+  const logLevel = app.get(AppConfig).env.LOG_LEVEL;
+  registerRequestTiming(fastify, routeStats, { logRequests: ['info', 'debug', 'trace'].includes(logLevel) });
   app.get(CachedReadFastPath).register(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   const info = new DocumentBuilder()

@@ -5,13 +5,14 @@ import { ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import { notFound } from '../errors/domain-errors';
 import { ApiKey } from '../users/api-key.entity';
-import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches } from '../users/api-key-codec';
+import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches, storedDigest } from '../users/api-key-codec';
 import { User } from '../users/user.entity';
 import { AuthUser } from './auth-user';
 
 interface VerifiedKey {
-  hash: string;
-  user: Omit<AuthUser, 'keyId'>;
+  digest: Buffer;
+  /** the caller this key authenticates, shared by every request that presents it */
+  caller: AuthUser;
 }
 
 export interface IssuedKey {
@@ -96,7 +97,8 @@ export class ApiKeyService {
     const revocationsBefore = this.revocations;
     const key = await this.em.fork().findOne(ApiKey, { id: keyId, revokedAt: null }, { populate: ['user'] });
     if (!key) return undefined;
-    const entry: VerifiedKey = { hash: key.secretHash, user: { id: key.user.id, username: key.user.username, role: key.user.role } };
+    const caller: AuthUser = Object.freeze({ id: key.user.id, username: key.user.username, role: key.user.role, keyId });
+    const entry: VerifiedKey = { digest: storedDigest(key.secretHash), caller };
     const ttlSec = this.profiles.section('cache').apiKeyTtlSec;
     if (ttlSec > 0 && this.revocations === revocationsBefore) this.verified.set(keyId, entry, ttlSec * 1000);
     return entry;
@@ -110,6 +112,6 @@ function parsePresented(presented: string): ParsedApiKey {
 
 /** The caller when the secret matches the stored hash. */
 function matching(parsed: ParsedApiKey, entry: VerifiedKey | undefined): AuthUser | undefined {
-  if (!entry || !secretMatches(parsed.secret, entry.hash)) return undefined;
-  return { ...entry.user, keyId: parsed.keyId };
+  if (!entry || !secretMatches(parsed.secret, entry.digest)) return undefined;
+  return entry.caller;
 }

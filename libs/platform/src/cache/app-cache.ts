@@ -3,6 +3,7 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
+import { CacheableMemory } from 'cacheable';
 import type { Cache } from 'cache-manager';
 import { randomBytes } from 'node:crypto';
 import { counter } from '../metrics/metrics';
@@ -23,6 +24,8 @@ export class AppCache {
   private lastWarningAt = 0;
   /** Only a remote store can hang; in-process calls skip the timeout race (a timer per call on the hottest path). */
   private readonly remote: boolean;
+  /** The in-process store itself (embedded mode), read synchronously by peek(); undefined with Redis. */
+  private readonly memory: CacheableMemory | undefined;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -30,6 +33,8 @@ export class AppCache {
     config: AppConfig,
   ) {
     this.remote = Boolean(config.env.REDIS_URL);
+    const store: unknown = cache.stores[0]?.store;
+    this.memory = !this.remote && store instanceof CacheableMemory ? store : undefined;
     this.timeoutMs = profiles.section('cache').operationTimeoutMs;
     profiles.onChange('cache', (next) => (this.timeoutMs = next.operationTimeoutMs));
   }
@@ -44,6 +49,40 @@ export class AppCache {
     this.hits++;
     hitsTotal.inc();
     return value as T;
+  }
+
+  /** Whether peek() and peekTagVersion() answer from the store itself (in-process mode). */
+  get synchronous(): boolean {
+    return this.memory !== undefined;
+  }
+
+  /**
+   * get() without a promise, for the in-process store: the hottest reads skip the promise layers of
+   * cache-manager and Keyv. Only valid when `synchronous`; otherwise every call is a miss.
+   */
+  peek<T>(key: string): T | undefined {
+    const value = this.peekStored<T>(key);
+    if (value === undefined || value === null) {
+      this.misses++;
+      missesTotal.inc();
+      return undefined;
+    }
+    this.hits++;
+    hitsTotal.inc();
+    return value;
+  }
+
+  /** tagVersion() without a promise; see peek(). */
+  peekTagVersion(tag: string): string {
+    const version = this.peekStored<string>(`tag:${tag}`);
+    return typeof version === 'string' ? version : '0';
+  }
+
+  // Keyv keeps { value, expires } in its store, under the plain key (no namespace prefix: see cache.module.ts).
+  private peekStored<T>(key: string): T | undefined {
+    const stored = this.memory?.get<{ value: T; expires?: number | null }>(key);
+    if (!stored || (typeof stored.expires === 'number' && stored.expires <= Date.now())) return undefined;
+    return stored.value;
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {

@@ -7,6 +7,20 @@ import { AppCache } from './app-cache';
 import { HttpAnswerCache } from './http-answer-cache';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
 
+/**
+ * The embedded mode's store. Values are never mutated by their readers: no JSON round trip and no clone per
+ * hit; one map, not 16 shards chosen by hashing every key on every lookup; keys unprefixed, so that
+ * AppCache.peek() finds them in the store under the same key.
+ */
+export function inProcessStore(maxEntries: number): Keyv {
+  return new Keyv({
+    store: new CacheableMemory({ lruSize: maxEntries, checkInterval: 60_000, useClone: false, storeHashSize: 1 }),
+    serialize: undefined,
+    deserialize: undefined,
+    useKeyPrefix: false,
+  });
+}
+
 /** In-process LRU (size from the profile) in embedded mode, Redis through @keyv/redis when REDIS_URL is set. */
 @Global()
 @Module({
@@ -22,9 +36,7 @@ import { HttpCacheInterceptor } from './http-cache.interceptor';
               namespace: `tp:${config.redisPrefix}`,
               useKeyPrefix: true,
             })
-          : // in-process values are never mutated by their readers: no JSON round trip and no clone per hit;
-            // one map, not 16 shards chosen by hashing every key on every lookup
-            new Keyv({ store: new CacheableMemory({ lruSize: maxEntries, checkInterval: 60_000, useClone: false, storeHashSize: 1 }), serialize: undefined, deserialize: undefined });
+          : inProcessStore(maxEntries);
         return { stores: [store] };
       },
     }),

@@ -36,11 +36,21 @@ export class HttpAnswerCache {
 
   /** The entry's key carries the tag's current version, so invalidating the tag orphans every entry under it. */
   async key(owner: string, tag: string, url: string): Promise<string> {
-    return `http:${owner}:${tag}:${await this.cache.tagVersion(`${owner}:${tag}`)}:${url}`;
+    return answerKey(owner, tag, await this.cache.tagVersion(`${owner}:${tag}`), url);
   }
 
   get(key: string): Promise<CachedAnswer | undefined> {
     return this.cache.get<CachedAnswer>(key);
+  }
+
+  /** Whether lookup() answers (in-process store); otherwise use key() and get(). */
+  get synchronous(): boolean {
+    return this.cache.synchronous;
+  }
+
+  /** key() and get() in one synchronous call, for the in-process store. */
+  lookup(owner: string, tag: string, url: string): CachedAnswer | undefined {
+    return this.cache.peek<CachedAnswer>(answerKey(owner, tag, this.cache.peekTagVersion(`${owner}:${tag}`), url));
   }
 
   store(key: string, body: unknown): CachedAnswer {
@@ -54,20 +64,27 @@ export class HttpAnswerCache {
     return this.cache.invalidateTag(`${owner}:${tag}`);
   }
 
-  /** The body for this client: the JSON as is, or its compressed form with Content-Encoding set. */
-  body(reply: FastifyReply, answer: CachedAnswer, acceptEncoding: string | undefined): string | Buffer {
+  /** The body for this client: the JSON as is, or its compressed form and the Content-Encoding to send with it. */
+  body(answer: CachedAnswer, acceptEncoding: string | undefined): { body: string | Buffer; encoding?: AnswerEncoding } {
     const encoding = answer.json.length >= this.compressionThresholdBytes ? preferredEncoding(acceptEncoding) : undefined;
-    void reply.header('Vary', 'accept-encoding');
-    if (!encoding) return answer.json;
+    if (!encoding) return { body: answer.json };
     answer.encoded ??= {};
-    const body = (answer.encoded[encoding] ??= encode(answer.json, encoding));
-    void reply.header('Content-Encoding', encoding);
-    return body;
+    return { body: (answer.encoded[encoding] ??= encode(answer.json, encoding)), encoding };
   }
 
-  /** X-Cache, ETag and Cache-Control; true when the client's If-None-Match already names this answer (send 304). */
+  /** X-Cache, ETag and Cache-Control as name, value, name, value… */
+  validators(answer: CachedAnswer, state: 'HIT' | 'MISS'): string[] {
+    return ['x-cache', state, 'etag', answer.etag, 'cache-control', `private, max-age=${this.ttlSec}`];
+  }
+
+  /** Sets validators(); true when the client's If-None-Match already names this answer (send 304). */
   describe(reply: FastifyReply, answer: CachedAnswer, state: 'HIT' | 'MISS', ifNoneMatch: string | undefined): boolean {
-    void reply.header('X-Cache', state).header('ETag', answer.etag).header('Cache-Control', `private, max-age=${this.ttlSec}`);
+    const headers = this.validators(answer, state);
+    for (let i = 0; i < headers.length; i += 2) void reply.header(headers[i], headers[i + 1]);
     return ifNoneMatch === answer.etag;
   }
+}
+
+function answerKey(owner: string, tag: string, version: string, url: string): string {
+  return `http:${owner}:${tag}:${version}:${url}`;
 }

@@ -3,7 +3,7 @@
 // made it the largest cost of a request under load.)
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Makes the limiter that counts windows of `durationSec`; its own points are unused, limits are checked here. */
 export type WindowCounterFactory = (durationSec: number) => RateLimiterAbstract;
@@ -15,10 +15,12 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
 
   /** Limits come per call, so a profile switch changes them for the very next request. */
   async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const counted = await this.counter(ttlMs).penalty(key, 1);
-    const timeToExpire = Math.max(1, Math.ceil(counted.msBeforeNext / 1000));
-    const isBlocked = counted.consumedPoints > limit;
-    return { totalHits: counted.consumedPoints, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
+    return record(await this.count(key, ttlMs), limit);
+  }
+
+  /** Counts one hit in the key's window, without the record increment() makes of it (for the cached-read fast path). */
+  count(key: string, ttlMs: number): Promise<RateLimiterRes> {
+    return this.counter(ttlMs).penalty(key, 1);
   }
 
   private counter(ttlMs: number): RateLimiterAbstract {
@@ -30,4 +32,11 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     }
     return counter;
   }
+}
+
+/** The throttler's view of a window count: blocked once the hits exceed the limit. */
+export function record(counted: RateLimiterRes, limit: number): ThrottlerStorageRecord {
+  const timeToExpire = Math.max(1, Math.ceil(counted.msBeforeNext / 1000));
+  const isBlocked = counted.consumedPoints > limit;
+  return { totalHits: counted.consumedPoints, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
 }

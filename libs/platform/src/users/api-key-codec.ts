@@ -1,5 +1,5 @@
 // Key format `tp_<keyId>_<secret>`: keyId 16 hex chars, secret 32 random bytes in base64url.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface ParsedApiKey {
   keyId: string;
@@ -20,12 +20,17 @@ export function parseApiKey(apiKey: string): ParsedApiKey | undefined {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
-export function secretMatches(secret: string, storedHash: string): boolean {
-  const presented = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
+/** The stored hash as bytes, parsed once per cached key rather than on every request. */
+export function storedDigest(storedHash: string): Buffer {
+  return Buffer.from(storedHash, 'hex');
+}
+
+export function secretMatches(secret: string, stored: Buffer): boolean {
+  // one-shot hash: no Hash object per request (this runs on every authenticated request)
+  const presented = hash('sha256', secret, 'buffer');
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
 
