@@ -27,7 +27,7 @@ export interface AlertsEngineBenchResult {
 /** What both evaluators offer the tick loop. */
 interface Evaluator {
   add(alert: IndexedAlert): void;
-  evaluate(symbol: string, price: number, atMs: number): FiredAlert[];
+  evaluate(symbol: string, price: number, atMs: number): readonly FiredAlert[];
 }
 
 /** Thresholds sit up to this fraction away from the price they were set against. */

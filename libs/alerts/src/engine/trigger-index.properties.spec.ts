@@ -77,7 +77,7 @@ function play(ops: Op[], replay: boolean, onTick: (step: Step, op: Op) => void):
       reference.seedLastPrice(op.symbol, op.price);
     } else {
       atMs += op.dtMs;
-      const ids = (fired: { id: string }[]) => fired.map((f) => f.id).sort();
+      const ids = (fired: readonly { id: string }[]) => fired.map((f) => f.id).sort();
       const step: Step = {
         engine: ids(engine.evaluate(op.symbol, op.price, atMs)),
         reference: ids(reference.evaluate(op.symbol, op.price, atMs)),

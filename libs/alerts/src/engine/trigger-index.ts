@@ -22,13 +22,15 @@ const PCT_DOWN = ConditionCode.pct_down;
 const LEGS = [LEG_UP, LEG_DOWN, LEG_UP, LEG_DOWN, LEG_UP | LEG_DOWN, LEG_UP, LEG_DOWN];
 /** Conditions armed from the start (above/below/pct), rather than by where the last price is. */
 const ARMED_ON_ADD = [true, true, false, false, false, true, true];
+/** The answer of every tick that fires nothing: shared, and frozen so that no caller can fill it. */
+const NOTHING_FIRED: FiredAlert[] = Object.freeze([]) as unknown as FiredAlert[];
 
 export class TriggerIndex {
   private readonly slots = new AlertSlots();
   private readonly bySymbol = new Map<string, SymbolState>();
   private readonly states: SymbolState[] = [];
-  /** Output of the tick being evaluated. */
-  private fired: FiredAlert[] = [];
+  /** Output of the tick being evaluated; NOTHING_FIRED until something fires (most ticks allocate nothing). */
+  private fired: FiredAlert[] = NOTHING_FIRED;
 
   get size(): number {
     return this.slots.size;
@@ -99,10 +101,10 @@ export class TriggerIndex {
   }
 
   /** Applies the tick and returns what fired; `once` alerts leave the index as they fire. */
-  evaluate(symbol: string, price: number, atMs: number): FiredAlert[] {
+  evaluate(symbol: string, price: number, atMs: number): readonly FiredAlert[] {
     checkPrice(price);
     const state = this.stateOf(symbol);
-    const fired: FiredAlert[] = (this.fired = []);
+    this.fired = NOTHING_FIRED;
     if (atMs > state.clockMs) state.clockMs = atMs;
     if (state.alertCount > 0) {
       if (state.movesLegs(price)) {
@@ -116,7 +118,7 @@ export class TriggerIndex {
       }
     }
     state.lastPrice = price;
-    return fired;
+    return this.fired;
   }
 
   // Fire what the price reached, then re-arm what it left. A leg moved by one step never qualifies for
@@ -155,7 +157,7 @@ export class TriggerIndex {
     const s = this.slots;
     const flags = s.flags[slot];
     if (flags & ONCE) {
-      this.fired.push({ id: s.idOf(slot), symbol: state.symbol, price, atMs });
+      this.record({ id: s.idOf(slot), symbol: state.symbol, price, atMs });
       this.unindex(slot, LEGS[s.condition[slot]] & ~leg);
       return;
     }
@@ -164,7 +166,12 @@ export class TriggerIndex {
     // A firing inside the cooldown is simply missed; the leg still waits for the price to leave.
     if (atMs - s.lastFiredAtMs[slot] < s.cooldownMs[slot]) return;
     s.lastFiredAtMs[slot] = atMs;
-    this.fired.push({ id: s.idOf(slot), symbol: state.symbol, price, atMs });
+    this.record({ id: s.idOf(slot), symbol: state.symbol, price, atMs });
+  }
+
+  private record(fired: FiredAlert): void {
+    if (this.fired === NOTHING_FIRED) this.fired = [];
+    this.fired.push(fired);
   }
 
   private arm(slot: number, leg: number, armedSide: ThresholdSide): void {
