@@ -3,4 +3,4 @@ export * from './alert-engine';
 export * from './alerts.module';
 export * from './alerts.service';
 export * from './dto/alert.dto';
-export * from './migrations';
+export * from './migration-list';

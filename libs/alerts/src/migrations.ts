@@ -56,8 +56,3 @@ export class Migration20261124000600AlertTriggersOwnerFromAlert extends Migratio
     this.addSql('alter table "alert_triggers" add constraint "alert_triggers_user_id_fkey" foreign key ("user_id") references "users" ("id") on delete cascade;');
   }
 }
-
-export const alertMigrations = [
-  { name: 'Migration20261124000300Alerts', class: Migration20261124000300Alerts },
-  { name: 'Migration20261124000600AlertTriggersOwnerFromAlert', class: Migration20261124000600AlertTriggersOwnerFromAlert },
-];

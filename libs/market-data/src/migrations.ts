@@ -13,5 +13,3 @@ export class Migration20261124000250MarketPrices extends Migration {
     this.addSql('drop table if exists "market_prices";');
   }
 }
-
-export const marketDataMigrations = [{ name: 'Migration20261124000250MarketPrices', class: Migration20261124000250MarketPrices }];

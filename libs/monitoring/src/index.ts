@@ -1,3 +1,3 @@
 export * from './monitoring.module';
-export * from './profile/migrations';
+export * from './profile/migration-list';
 export * from './profile/stored-profile';

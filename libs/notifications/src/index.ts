@@ -1,6 +1,6 @@
 export * from './notifications.module';
 export * from './notifications.options';
-export * from './migrations';
+export * from './migration-list';
 export * from './notification';
 export { NotificationChannel, DeliverySkipped, type ChannelSender } from './channels/notification-channel';
 export { SocketIoAdapter } from './websocket/socket-io.adapter';

@@ -93,8 +93,3 @@ export class Migration20261124000410UndispatchedQueue extends Migration {
     this.addSql('drop table if exists "undispatched_notifications";');
   }
 }
-
-export const notificationMigrations = [
-  { name: 'Migration20261124000400Notifications', class: Migration20261124000400Notifications },
-  { name: 'Migration20261124000410UndispatchedQueue', class: Migration20261124000410UndispatchedQueue },
-];

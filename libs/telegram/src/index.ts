@@ -19,4 +19,4 @@ export { DialogueStore, type Dialogue } from './bot/dialogue-store';
 export { commandArgs, replyHtml } from './bot/reply';
 export { BotLifecycle } from './bot/bot-lifecycle.service';
 export { TelegramModule } from './telegram.module';
-export { telegramMigrations } from './migrations';
+export { telegramMigrations } from './migration-list';

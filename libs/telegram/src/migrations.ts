@@ -10,5 +10,3 @@ export class Migration20261124000500TelegramUpdates extends Migration {
     this.addSql('drop table if exists "telegram_updates";');
   }
 }
-
-export const telegramMigrations = [{ name: 'Migration20261124000500TelegramUpdates', class: Migration20261124000500TelegramUpdates }];

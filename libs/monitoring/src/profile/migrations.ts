@@ -17,5 +17,3 @@ export class Migration20261124000200ProfileSwitches extends Migration {
     this.addSql('drop table if exists "profile_switches";');
   }
 }
-
-export const profileMigrations = [{ name: 'Migration20261124000200ProfileSwitches', class: Migration20261124000200ProfileSwitches }];

@@ -1,7 +1,6 @@
 // Applies pending migrations with a short-lived ORM before Nest starts, so every module can read its tables
 // from its first lifecycle hook. Schema sync is never used: both databases get the same migration set.
 import { MigrationObject, MikroORM } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 
@@ -12,6 +11,8 @@ export async function runMigrations(url: string, migrations: MigrationObject[]):
   // the usual start finds nothing to do: one query answers that, without setting up an ORM and the Migrator
   const applied = await appliedMigrationNames(url);
   if (migrations.every((migration) => applied.has(migration.name))) return [];
+  // loaded only now: the Migrator brings umzug and its CLI (see lazy-migrations.ts)
+  const { Migrator } = require('@mikro-orm/migrations') as typeof import('@mikro-orm/migrations');
   const orm = await MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl: url,

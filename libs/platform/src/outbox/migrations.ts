@@ -22,5 +22,3 @@ export class Migration20261124000150Outbox extends Migration {
     this.addSql('drop table if exists "outbox";');
   }
 }
-
-export const outboxMigrations = [{ name: 'Migration20261124000150Outbox', class: Migration20261124000150Outbox }];

@@ -25,5 +25,3 @@ export class Migration20261124000100Users extends Migration {
     this.addSql('drop table if exists "users";');
   }
 }
-
-export const userMigrations = [{ name: 'Migration20261124000100Users', class: Migration20261124000100Users }];

@@ -1,0 +1,6 @@
+// This plugin's migrations in order; the classes (./migrations) load only when one is pending.
+import { lazyMigrations } from '../database/lazy-migrations';
+
+export const outboxMigrations = lazyMigrations(() => require('./migrations') as typeof import('./migrations'), [
+  'Migration20261124000150Outbox',
+]);
