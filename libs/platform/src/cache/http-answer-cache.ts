@@ -10,8 +10,8 @@ import { AppCache } from './app-cache';
 export interface CachedAnswer {
   json: string;
   etag: string;
-  /** compressed forms, added on the first hit that asks for each (kept by the in-process store, which shares the object) */
-  encoded?: Partial<Record<AnswerEncoding, Buffer>>;
+  /** the JSON as bytes and its compressed forms, each made on the first hit that needs it (kept by the in-process store, which shares the object) */
+  encoded?: Partial<Record<AnswerEncoding | 'identity', Buffer>>;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -65,10 +65,10 @@ export class HttpAnswerCache {
   }
 
   /** The body for this client: the JSON as is, or its compressed form and the Content-Encoding to send with it. */
-  body(answer: CachedAnswer, acceptEncoding: string | undefined): { body: string | Buffer; encoding?: AnswerEncoding } {
+  body(answer: CachedAnswer, acceptEncoding: string | undefined): { body: Buffer; encoding?: AnswerEncoding } {
     const encoding = answer.json.length >= this.compressionThresholdBytes ? preferredEncoding(acceptEncoding) : undefined;
-    if (!encoding) return { body: answer.json };
     answer.encoded ??= {};
+    if (!encoding) return { body: (answer.encoded.identity ??= Buffer.from(answer.json)) };
     return { body: (answer.encoded[encoding] ??= encode(answer.json, encoding)), encoding };
   }
 

@@ -77,12 +77,12 @@ export class CachedReadFastPath {
     const headers = rateLimitHeaders;
     headers.push(...this.answers.validators(hit, 'HIT'), 'vary', 'accept-encoding');
     let status = 304;
-    let body: string | Buffer | undefined;
+    let body: Buffer | undefined;
     if (request.headers['if-none-match'] !== hit.etag) {
       status = 200;
       const encoded = this.answers.body(hit, request.headers['accept-encoding']);
       body = encoded.body;
-      headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)));
+      headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', String(body.length));
       if (encoded.encoding) headers.push('content-encoding', encoded.encoding);
     }
     headers.push('x-response-time', responseTime(request), 'x-request-id', request.id);
