@@ -50,4 +50,19 @@ describe('ApiKeyService', () => {
     expect(keys.verifyFromMemory(forged)).toBeUndefined();
     expect(await keys.verify(forged)).toBeUndefined();
   });
+
+  it('remembers the key a connection proved, and forgets it on revocation or another key', async () => {
+    const { em, key, answerLookups } = fakeDatabase();
+    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const first = keys.verify(key.apiKey);
+    answerLookups();
+    await first;
+    const connection = {};
+    expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
+    expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
+    expect(keys.verifyFromMemory(`tp_${key.keyId}_${'A'.repeat(43)}`, connection)).toBeUndefined();
+    expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
+    await keys.revoke('user-1', key.keyId);
+    expect(keys.verifyFromMemory(key.apiKey, connection)).toBeUndefined();
+  });
 });

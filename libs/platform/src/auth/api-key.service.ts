@@ -29,6 +29,8 @@ export class ApiKeyService {
   private readonly loading = new Map<string, Promise<VerifiedKey | undefined>>();
   /** Bumped by every revocation: a load that started before one must not put a stale entry back. */
   private revocations = 0;
+  /** The key each keep-alive connection last proved, with the cache entry it was checked against. */
+  private readonly provenOnConnection = new WeakMap<object, { presented: string; keyId: string; entry: VerifiedKey }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -58,10 +60,20 @@ export class ApiKeyService {
     return matching(parsed, this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId)));
   }
 
-  /** Like verify, but only from the keys this process verified recently; undefined means "ask verify". */
-  verifyFromMemory(presented: string): AuthUser | undefined {
+  /**
+   * Like verify, but only from the keys this process verified recently; undefined means "ask verify".
+   * `connection` (the request's socket): a connection presenting the same key as on its previous request, whose
+   * cache entry is still the one it was checked against (not revoked, not expired), is not hashed again. Only
+   * that connection's own earlier key is compared, so no other client can time the comparison.
+   */
+  verifyFromMemory(presented: string, connection?: object): AuthUser | undefined {
+    const proven = connection && this.provenOnConnection.get(connection);
+    if (proven && proven.presented === presented && this.verified.get<VerifiedKey>(proven.keyId) === proven.entry) return proven.entry.caller;
     const parsed = parsePresented(presented);
-    return matching(parsed, this.verified.get<VerifiedKey>(parsed.keyId));
+    const entry = this.verified.get<VerifiedKey>(parsed.keyId);
+    const caller = matching(parsed, entry);
+    if (caller && entry && connection) this.provenOnConnection.set(connection, { presented, keyId: parsed.keyId, entry });
+    return caller;
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {

@@ -66,7 +66,7 @@ export class CachedReadFastPath {
     const tag = (request.routeOptions.config as CachedRouteConfig | undefined)?.cachedTag;
     if (!tag) return undefined;
     const presented = extractApiKey(request);
-    const user = presented ? this.keys.verifyFromMemory(presented) : undefined;
+    const user = presented ? this.keys.verifyFromMemory(presented, request.raw.socket) : undefined;
     return user ? { user, tag } : undefined;
   }
 

@@ -3,6 +3,7 @@
 // body parser (413) produced, and those answers need the headers too.
 import { Logger } from '@nestjs/common';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
 import { histogram } from '../metrics/metrics';
 import { RouteStats } from './route-stats';
 
@@ -14,31 +15,45 @@ const httpDuration = histogram({
 });
 
 const START = Symbol('startedAt');
-type TimedRequest = FastifyRequest & { [START]?: bigint };
+/** performance.now() at arrival: a double, where hrtime.bigint() would allocate on every request */
+type TimedRequest = FastifyRequest & { [START]?: number };
 
 const requestLog = new Logger('HTTP');
 
-/** Histogram children by "method route status": prom-client hashes a labels object on every observe() otherwise. */
-const observers = new Map<string, { observe(seconds: number): void }>();
+interface RouteOutcome {
+  /** the histogram child for this method, route and status */
+  histogram: { observe(seconds: number): void };
+  /** the route's key in RouteStats */
+  routeKey: string;
+}
 
-function observerFor(method: string, route: string, status: number): { observe(seconds: number): void } {
+/** By "method route status": prom-client would hash a labels object, and the key be concatenated, on every request. */
+const outcomes = new Map<string, RouteOutcome>();
+
+function outcomeOf(method: string, route: string, status: number): RouteOutcome {
   const key = `${method} ${route} ${status}`;
-  let observer = observers.get(key);
-  if (!observer) observers.set(key, (observer = httpDuration.labels({ method, route, status: String(status) })));
-  return observer;
+  let outcome = outcomes.get(key);
+  if (!outcome) {
+    outcome = { histogram: httpDuration.labels({ method, route, status: String(status) }), routeKey: `${method} ${route}` };
+    outcomes.set(key, outcome);
+  }
+  return outcome;
+}
+
+function elapsedMs(request: TimedRequest): number {
+  const startedAt = request[START];
+  return startedAt === undefined ? 0 : performance.now() - startedAt;
 }
 
 /** The X-Response-Time value: time since the request arrived, e.g. `0.42ms`. */
 export function responseTime(request: FastifyRequest): string {
-  const startedAt = (request as TimedRequest)[START];
-  const elapsedMs = startedAt === undefined ? 0 : Number(process.hrtime.bigint() - startedAt) / 1e6;
-  return `${elapsedMs.toFixed(2)}ms`;
+  return `${elapsedMs(request).toFixed(2)}ms`;
 }
 
 /** `logRequests`: one info line per completed request (off below LOG_LEVEL=info, where it would only cost). */
 export function registerRequestTiming(fastify: FastifyInstance, stats: RouteStats, { logRequests }: { logRequests: boolean }): void {
   fastify.addHook('onRequest', (request: TimedRequest, _reply, done) => {
-    request[START] = process.hrtime.bigint();
+    request[START] = performance.now();
     done();
   });
   fastify.addHook('onSend', (request: TimedRequest, reply: FastifyReply, payload, done) => {
@@ -46,12 +61,13 @@ export function registerRequestTiming(fastify: FastifyInstance, stats: RouteStat
     done(null, payload);
   });
   fastify.addHook('onResponse', (request: TimedRequest, reply: FastifyReply, done) => {
-    const seconds = Number(process.hrtime.bigint() - (request[START] ?? process.hrtime.bigint())) / 1e9;
+    const ms = elapsedMs(request);
     const route = request.routeOptions?.url ?? 'unmatched';
-    observerFor(request.method, route, reply.statusCode).observe(seconds);
-    stats.record(`${request.method} ${route}`, seconds * 1000, reply.statusCode >= 500);
+    const outcome = outcomeOf(request.method, route, reply.statusCode);
+    outcome.histogram.observe(ms / 1000);
+    stats.record(outcome.routeKey, ms, reply.statusCode >= 500);
     if (logRequests && !route.startsWith('/health')) {
-      requestLog.log({ requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(seconds * 1e5) / 100 }, 'request completed');
+      requestLog.log({ requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(ms * 100) / 100 }, 'request completed');
     }
     done();
   });
