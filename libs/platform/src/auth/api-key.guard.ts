@@ -26,7 +26,7 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     if (!presented) throw new UnauthorizedException('Authorization: send "Bearer <apiKey>" or X-API-Key');
-    const user = await this.keys.verify(presented);
+    const user = await this.keys.verify(presented, request.raw.socket);
     if (!user) throw new UnauthorizedException('Authorization: unknown or revoked API key');
     request.user = user;
     const role = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLE, targets);

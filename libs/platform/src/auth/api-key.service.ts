@@ -55,25 +55,25 @@ export class ApiKeyService {
     this.forget(ENV_ADMIN_KEY_ID);
   }
 
-  async verify(presented: string): Promise<AuthUser | undefined> {
+  /**
+   * The caller this key authenticates, or undefined. `connection` (the request's socket): a connection presenting
+   * the same key as on its previous request, whose cache entry is still the one it was checked against (not
+   * revoked, not expired), is not hashed again. Only that connection's own earlier key is compared with what it
+   * presents, so no other client can time the comparison.
+   */
+  async verify(presented: string, connection?: object): Promise<AuthUser | undefined> {
+    const remembered = this.provenBefore(presented, connection);
+    if (remembered) return remembered;
     const parsed = parsePresented(presented);
-    return matching(parsed, this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId)));
+    return this.check(parsed, presented, this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId)), connection);
   }
 
-  /**
-   * Like verify, but only from the keys this process verified recently; undefined means "ask verify".
-   * `connection` (the request's socket): a connection presenting the same key as on its previous request, whose
-   * cache entry is still the one it was checked against (not revoked, not expired), is not hashed again. Only
-   * that connection's own earlier key is compared, so no other client can time the comparison.
-   */
+  /** Like verify, but only from the keys this process verified recently; undefined means "ask verify". */
   verifyFromMemory(presented: string, connection?: object): AuthUser | undefined {
-    const proven = connection && this.provenOnConnection.get(connection);
-    if (proven && proven.presented === presented && this.verified.get<VerifiedKey>(proven.keyId) === proven.entry) return proven.entry.caller;
+    const remembered = this.provenBefore(presented, connection);
+    if (remembered) return remembered;
     const parsed = parsePresented(presented);
-    const entry = this.verified.get<VerifiedKey>(parsed.keyId);
-    const caller = matching(parsed, entry);
-    if (caller && entry && connection) this.provenOnConnection.set(connection, { presented, keyId: parsed.keyId, entry });
-    return caller;
+    return this.check(parsed, presented, this.verified.get<VerifiedKey>(parsed.keyId), connection);
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {
@@ -87,6 +87,19 @@ export class ApiKeyService {
   async list(userId: string): Promise<Array<{ id: string; label: string | null; createdAt: Date; revokedAt: Date | null }>> {
     const keys = await this.em.fork().find(ApiKey, { user: userId }, { orderBy: { createdAt: 'asc' }, fields: ['id', 'label', 'createdAt', 'revokedAt'] });
     return keys.map(({ id, label, createdAt, revokedAt }) => ({ id, label: label ?? null, createdAt, revokedAt: revokedAt ?? null }));
+  }
+
+  private provenBefore(presented: string, connection: object | undefined): AuthUser | undefined {
+    const proven = connection && this.provenOnConnection.get(connection);
+    if (proven && proven.presented === presented && this.verified.get<VerifiedKey>(proven.keyId) === proven.entry) return proven.entry.caller;
+    return undefined;
+  }
+
+  private check(parsed: ParsedApiKey, presented: string, entry: VerifiedKey | undefined, connection: object | undefined): AuthUser | undefined {
+    const caller = matching(parsed, entry);
+    // only an entry that is cached can vouch for the connection later (a TTL of 0 caches nothing)
+    if (caller && entry && connection && this.verified.get(parsed.keyId) === entry) this.provenOnConnection.set(connection, { presented, keyId: parsed.keyId, entry });
+    return caller;
   }
 
   private load(keyId: string): Promise<VerifiedKey | undefined> {
