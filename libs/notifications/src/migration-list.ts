@@ -4,4 +4,5 @@ import { lazyMigrations } from '@tradepulse/platform';
 export const notificationMigrations = lazyMigrations(() => require('./migrations') as typeof import('./migrations'), [
   'Migration20261124000400Notifications',
   'Migration20261124000410UndispatchedQueue',
+  'Migration20261124000710NotificationsWithoutUserKey',
 ]);

@@ -92,7 +92,7 @@ export class OutboxProducer {
    */
   async workInProgress(): Promise<number> {
     const { rows } = await this.client.query<{ n: string }>(
-      `select (select count(*) from outbox where relayed_at is null)
+      `select (select count(*) from outbox)
             + (select count(*) from undispatched_notifications)
             + (select count(*) from deliveries where status = 'claimed') as n`,
     );

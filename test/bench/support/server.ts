@@ -66,7 +66,12 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stopping = false;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // a server that dies under load would otherwise surface only as the bench's next failed fetch
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`bench server exited unexpectedly (${code ?? signal}); its output ends:\n${output.slice(-4_000)}\n`);
+  });
   try {
     const port = await waitForListening(child, () => output, START_TIMEOUT_MS);
     const url = `http://127.0.0.1:${port}`;
@@ -81,6 +86,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       dataDir,
       rssMb: () => rssMb(child.pid!),
       stop: async ({ keepData = false } = {}) => {
+        stopping = true;
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         await exited;
         if (keepData) return;
@@ -89,6 +95,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       },
     };
   } catch (error) {
+    stopping = true;
     child.kill('SIGKILL');
     await exited;
     await database?.drop();

@@ -75,7 +75,7 @@ export class DeliveriesRepository {
          from jsonb_to_recordset(?::jsonb) as r(plans jsonb, ids bigint[])
          cross join lateral unnest(r.ids) as n(id)
        ), taken as (
-         delete from undispatched_notifications where notification_id in (select id from requested) returning notification_id
+         delete from undispatched_notifications where notification_id = any(${BIGINT_ARRAY}) returning notification_id
        ), claimed as (
          insert into deliveries (notification_id, channel, status, attempts, last_error)
          select r.id, p.channel, p.status, case when p.status = 'claimed' then 1 else 0 end, p.reason
@@ -86,7 +86,12 @@ export class DeliveriesRepository {
          returning notification_id, channel, status
        )
        select notification_id, channel from claimed where status = 'claimed'`,
-      [JSON.stringify(groupIds(requests, (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) })))],
+      [
+        JSON.stringify(groupIds(requests, (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) }))),
+        // the ids again as an array literal: the planner then knows how many there are and deletes through the
+        // primary key (from the recordset it guessed 1,000 rows and scanned the queue, dead rows and all)
+        requests.map((request) => request.id),
+      ],
     );
     return claimed.map((row) => ({ id: String(row.notification_id), channel: String(row.channel) }));
   }
@@ -99,13 +104,16 @@ export class DeliveriesRepository {
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
     const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error === undefined ? null : storableError(outcome.error) }));
+    // one UPDATE per (channel, status, error) with its ids as an array literal, so each goes through the primary
+    // key: joined to a recordset (whose size the planner guesses) it hashed the whole of `deliveries` instead
+    const updates = groups.map(
+      (_, index) =>
+        `u${index} as (update deliveries set status = ?, last_error = ?, updated_at = now() where channel = ? and notification_id = any(${BIGINT_ARRAY}))`,
+    );
     await run(
       this.em,
-      `update deliveries d set status = o.status, last_error = o.error, updated_at = now()
-       from ${COMMIT_WITHOUT_FLUSH}, jsonb_to_recordset(?::jsonb) as o(channel text, status text, error text, ids bigint[])
-       cross join lateral unnest(o.ids) as n(id)
-       where d.notification_id = n.id and d.channel = o.channel`,
-      [JSON.stringify(groups)],
+      `with ${updates.join(', ')} select * from ${COMMIT_WITHOUT_FLUSH}`,
+      groups.flatMap((group) => [group.status, group.error, group.channel, group.ids]),
     );
   }
 

@@ -10,7 +10,7 @@ export interface NotificationFilter {
 }
 
 export interface RelayedBatch {
-  /** outbox rows marked relayed by this call (a full batch means more may wait) */
+  /** outbox rows relayed (and deleted) by this call (a full batch means more may wait) */
   picked: number;
   /** notifications created by this call; an event key already relayed creates none */
   created: StoredNotification[];
@@ -24,7 +24,7 @@ export class NotificationsRepository {
 
   /**
    * One statement, so one transaction: locks pending outbox rows (skipping rows another relay holds),
-   * creates their notifications, queues them as undispatched and marks the outbox rows relayed. Committed
+   * creates their notifications, queues them as undispatched and deletes the outbox rows. Committed
    * together or not at all, and durably: a pass lost in a database crash could give the same ids to other events
    * when relayed again, while a live process still holds the first ones in its batch windows.
    */
@@ -33,7 +33,7 @@ export class NotificationsRepository {
       this.em,
       `with picked as (
          select id, event_key, user_id, category, priority, title, body, data, occurred_at from outbox
-         where relayed_at is null order by id limit ? for update skip locked
+         order by id limit ? for update skip locked
        ), inserted as (
          insert into notifications (user_id, category, priority, title, body, data, event_key, occurred_at)
          select user_id, category, priority, title, body, data, event_key, occurred_at from picked order by id
@@ -42,7 +42,7 @@ export class NotificationsRepository {
        ), queued as (
          insert into undispatched_notifications (notification_id) select id from inserted
        ), relayed as (
-         update outbox set relayed_at = now() where id in (select id from picked) returning id
+         delete from outbox where id in (select id from picked) returning id
        )
        select p.picked, i.* from (select count(*)::int as picked from relayed) p left join inserted i on true order by i.id`,
       [limit],

@@ -1,5 +1,7 @@
 // What a plugin hands to the notifications pipeline. Written in the same transaction as the state change
-// that caused it; `eventKey` is unique per source event so a relayed or replayed event counts once.
+// that caused it; `eventKey` is unique per source event so a relayed or replayed event counts once (the outbox
+// dedupes rows still pending; the relay deletes a row once its notification exists, whose own unique event key
+// turns a replay after that into nothing).
 
 export type NotificationCategory = 'alert' | 'order' | 'signal' | 'report' | 'system';
 export type NotificationPriority = 'critical' | 'high' | 'normal' | 'low';
