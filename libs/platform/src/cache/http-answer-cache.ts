@@ -72,9 +72,9 @@ export class HttpAnswerCache {
     return { body: (answer.encoded[encoding] ??= encode(answer.json, encoding)), encoding };
   }
 
-  /** X-Cache, ETag and Cache-Control as name, value, name, value… */
+  /** X-Cache, ETag, Cache-Control and Vary as name, value, name, value… (the body may be compressed for another client) */
   validators(answer: CachedAnswer, state: 'HIT' | 'MISS'): string[] {
-    return ['x-cache', state, 'etag', answer.etag, 'cache-control', `private, max-age=${this.ttlSec}`];
+    return ['x-cache', state, 'etag', answer.etag, 'cache-control', `private, max-age=${this.ttlSec}`, 'vary', 'accept-encoding'];
   }
 
   /** Sets validators(); true when the client's If-None-Match already names this answer (send 304). */

@@ -75,7 +75,7 @@ export class CachedReadFastPath {
   // hooks (metrics, route stats) still run when the response finishes.
   private send(request: FastifyRequest, reply: FastifyReply, hit: CachedAnswer, rateLimitHeaders: string[]): void {
     const headers = rateLimitHeaders;
-    headers.push(...this.answers.validators(hit, 'HIT'), 'vary', 'accept-encoding');
+    headers.push(...this.answers.validators(hit, 'HIT'));
     let status = 304;
     let body: Buffer | undefined;
     if (request.headers['if-none-match'] !== hit.etag) {
