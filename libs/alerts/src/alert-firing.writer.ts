@@ -87,7 +87,8 @@ export class AlertFiringWriter {
         insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
         select id, user_id, tick_price, late, at from fired
       ), notified as (
-        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED)}
+        -- event keys are alert id + firing time: unique for the same reason as the trigger rows
+        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED, { duplicateKeys: 'fail' })}
       )
       select id, user_id, symbol, condition, price::text as price, percent::text as percent, frequency, tick_price::text as tick_price, at, late
       from fired`;
