@@ -1,4 +1,4 @@
-// Commits the alerts fired by one tick batch in ONE transaction and ONE statement: a conditional update (only
+// Commits the alerts fired by one tick batch in ONE statement, its own transaction: a conditional update (only
 // rows still active, and for every_time only if this firing is newer than the last), the trigger rows, and the
 // outbox rows of their notifications. Whatever fired elsewhere or was replayed updates nothing and is dropped here.
 import { EntityManager } from '@mikro-orm/postgresql';
@@ -82,11 +82,13 @@ export class AlertFiringWriter {
           -- "late" means the crossing happened while this process was down: only alerts that existed before it started
           (v.late and a.created_at < ?::timestamptz) as late
       ), recorded as (
+        -- no "on conflict": (alert_id, triggered_at) cannot repeat, since an alert fires only at a time after its
+        -- last_triggered_at and the firing sets it; the unique index still guards it (by failing, not skipping)
         insert into alert_triggers (alert_id, user_id, price, late, triggered_at)
         select id, user_id, tick_price, late, at from fired
-        on conflict (alert_id, triggered_at) do nothing
       ), notified as (
-        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED)}
+        -- event keys are alert id + firing time: unique for the same reason as the trigger rows
+        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED, { duplicateKeys: 'fail' })}
       )
       select id, user_id, symbol, condition, price::text as price, percent::text as percent, frequency, tick_price::text as tick_price, at, late
       from fired`;
@@ -96,7 +98,8 @@ export class AlertFiringWriter {
     if (!firings.length) return [];
     // rows travel as one bound JSON parameter: knex would splice JS arrays into comma lists
     const batch = JSON.stringify(firings.map((f) => ({ id: f.alertId, tick_price: String(f.price), at: new Date(f.atMs).toISOString(), late: f.late })));
-    const committed = await this.em.fork().transactional((tx) => queryBound<FiredRow>(tx, this.fireRecordAndNotify, [batch, this.startedAt.toISOString()]));
+    // one statement is atomic on its own: no BEGIN and COMMIT round trips around it (the commit is the statement's)
+    const committed = await queryBound<FiredRow>(this.em.fork(), this.fireRecordAndNotify, [batch, this.startedAt.toISOString()]);
     this.outbox.committed(committed.length);
     return committed.map((r) => ({
       alertId: r.id,

@@ -46,9 +46,15 @@ export class OutboxWriter {
    * `insert into outbox … <select>`, for a statement that computes its notifications in the database (a
    * data-modifying CTE over the rows it just changed), so they never travel through this process. `select` yields,
    * in order: event_key, user_id, category, priority, title, body, data (jsonb), occurred_at.
+   *
+   * `duplicateKeys: 'skip'` drops a row whose event key is already in the outbox. `'fail'` is for a statement whose
+   * keys cannot repeat by construction (each names a state change that statement itself made, once): it spares the
+   * per-row conflict check and speculative insertion, about a tenth of the database's work for 1,000 rows, and a
+   * duplicate would still fail the statement on the unique key instead of passing unnoticed.
    */
-  insertSelectSql(select: string): string {
-    return `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) ${select} on conflict (event_key) do nothing`;
+  insertSelectSql(select: string, { duplicateKeys }: { duplicateKeys: 'skip' | 'fail' } = { duplicateKeys: 'skip' }): string {
+    const onConflict = duplicateKeys === 'skip' ? ' on conflict (event_key) do nothing' : '';
+    return `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) ${select}${onConflict}`;
   }
 
   /** Call after the transaction that appended rows has committed. */
