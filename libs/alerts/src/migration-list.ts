@@ -4,5 +4,5 @@ import { lazyMigrations } from '@tradepulse/platform';
 export const alertMigrations = lazyMigrations(() => require('./migrations') as typeof import('./migrations'), [
   'Migration20261124000300Alerts',
   'Migration20261124000600AlertTriggersOwnerFromAlert',
-  'Migration20261124000700AlertTriggersCascadeByTrigger',
+  'Migration20261124000720AlertTriggersCascadeByTrigger',
 ]);

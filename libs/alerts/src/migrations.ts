@@ -64,7 +64,7 @@ export class Migration20261124000600AlertTriggersOwnerFromAlert extends Migratio
  * per trigger row, about an eighth of PostgreSQL's CPU for a tick firing 1,000 alerts). What it also did, removing
  * an alert's trigger rows with the alert, a statement-level trigger now does: one delete per deleting statement.
  */
-export class Migration20261124000700AlertTriggersCascadeByTrigger extends Migration {
+export class Migration20261124000720AlertTriggersCascadeByTrigger extends Migration {
   override async up(): Promise<void> {
     this.addSql('alter table "alert_triggers" drop constraint if exists "alert_triggers_alert_id_fkey";');
     this.addSql(`create function "alert_triggers_delete_with_alerts"() returns trigger language plpgsql as $$
