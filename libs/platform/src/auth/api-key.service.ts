@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
+import { timingSafeEqual } from 'node:crypto';
 import { notFound } from '../errors/domain-errors';
 import { ApiKey } from '../users/api-key.entity';
 import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches, storedDigest } from '../users/api-key-codec';
@@ -29,8 +30,8 @@ export class ApiKeyService {
   private readonly loading = new Map<string, Promise<VerifiedKey | undefined>>();
   /** Bumped by every revocation: a load that started before one must not put a stale entry back. */
   private revocations = 0;
-  /** The key each keep-alive connection last proved, with the cache entry it was checked against. */
-  private readonly provenOnConnection = new WeakMap<object, { presented: string; keyId: string; entry: VerifiedKey }>();
+  /** The key each keep-alive connection last proved (its bytes), with the cache entry it was checked against. */
+  private readonly provenOnConnection = new WeakMap<object, { presented: Buffer; keyId: string; entry: VerifiedKey }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -58,8 +59,8 @@ export class ApiKeyService {
   /**
    * The caller this key authenticates, or undefined. `connection` (the request's socket): a connection presenting
    * the same key as on its previous request, whose cache entry is still the one it was checked against (not
-   * revoked, not expired), is not hashed again. Only that connection's own earlier key is compared with what it
-   * presents, so no other client can time the comparison.
+   * revoked, not expired), is not hashed again. The comparison is constant-time all the same: behind a reverse
+   * proxy one connection carries many clients' requests.
    */
   async verify(presented: string, connection?: object): Promise<AuthUser | undefined> {
     const remembered = this.provenBefore(presented, connection);
@@ -91,14 +92,15 @@ export class ApiKeyService {
 
   private provenBefore(presented: string, connection: object | undefined): AuthUser | undefined {
     const proven = connection && this.provenOnConnection.get(connection);
-    if (proven && proven.presented === presented && this.verified.get<VerifiedKey>(proven.keyId) === proven.entry) return proven.entry.caller;
-    return undefined;
+    if (!proven || this.verified.get<VerifiedKey>(proven.keyId) !== proven.entry) return undefined;
+    const bytes = Buffer.from(presented);
+    return bytes.length === proven.presented.length && timingSafeEqual(bytes, proven.presented) ? proven.entry.caller : undefined;
   }
 
   private check(parsed: ParsedApiKey, presented: string, entry: VerifiedKey | undefined, connection: object | undefined): AuthUser | undefined {
     const caller = matching(parsed, entry);
     // only an entry that is cached can vouch for the connection later (a TTL of 0 caches nothing)
-    if (caller && entry && connection && this.verified.get(parsed.keyId) === entry) this.provenOnConnection.set(connection, { presented, keyId: parsed.keyId, entry });
+    if (caller && entry && connection && this.verified.get(parsed.keyId) === entry) this.provenOnConnection.set(connection, { presented: Buffer.from(presented), keyId: parsed.keyId, entry });
     return caller;
   }
 
