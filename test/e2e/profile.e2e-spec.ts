@@ -1,6 +1,13 @@
 // Run-time profile switching (issue 12): the admin API, live effect, overrides, history, restarts, metrics.
 import { ApiClient, uniqueName } from './support/api-client';
+import { e2eMode } from './support/e2e-mode';
 import { RunningServer, startServer } from './support/server-process';
+import { waitUntil } from './support/wait-until';
+
+/** The start-up log line arrives shortly after the server listens (logs are flushed asynchronously). */
+function expectLogged(server: RunningServer, text: string): Promise<void> {
+  return waitUntil(() => server.output().includes(text), 10_000, `"${text}" in the server's log`);
+}
 
 /** Registration is on by default only in embedded mode; services mode (DATABASE_URL set) needs it explicitly. */
 const OPEN_REGISTRATION = { ALLOW_REGISTRATION: 'true' };
@@ -206,8 +213,10 @@ describe('profile', () => {
       expect(switched.status).toBe(200);
       expect(await first.stop('SIGTERM')).toBe(0);
 
-      const restored = await startServer({ reuse: first });
+      const restored = await startServer({ reuse: first, env: { LOG_LEVEL: 'info' } });
       server = restored;
+      // the embedded database's own setting follows the switch too (64 MB is aggressive's shared_buffers)
+      if (e2eMode() === 'embedded') await expectLogged(restored, 'profile aggressive, embedded database, shared_buffers 64 MB');
       const restoredAdmin = new ApiClient(restored.url, restored.adminKey);
       const view = await restoredAdmin.get('/admin/api/profile');
       expect(view.body.profile).toBe('aggressive');
@@ -217,8 +226,9 @@ describe('profile', () => {
       expect((await new ApiClient(restored.url).get('/metrics')).text).toContain('tradepulse_profile_info{profile="aggressive"} 1');
       expect(await restored.stop('SIGTERM')).toBe(0);
 
-      const explicit = await startServer({ reuse: first, env: { PROFILE: 'conservative' } });
+      const explicit = await startServer({ reuse: first, env: { PROFILE: 'conservative', LOG_LEVEL: 'info' } });
       server = explicit;
+      if (e2eMode() === 'embedded') await expectLogged(explicit, 'profile conservative, embedded database, shared_buffers 8 MB');
       const explicitView = await new ApiClient(explicit.url, explicit.adminKey).get('/admin/api/profile');
       expect(explicitView.body.profile).toBe('conservative');
       expect(explicitView.body.effective.notifications.batchSize).toBe(10);

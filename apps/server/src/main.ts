@@ -1,13 +1,15 @@
 // Tradepulse server entry: validates configuration, opens the database, then hands over to server.ts.
 // Loading Nest, the plugins and their dependencies takes about as long as opening the embedded database, so the
 // database starts first (on its own thread) and the rest loads while it opens: only light modules are imported here.
-import { AppConfig, ConfigError, ProfileService } from '@tradepulse/config';
+import { AppConfig, ConfigError, ProfileService, readEmbeddedProfileMarker } from '@tradepulse/config';
 import { bootstrapDatabase } from './bootstrap-database';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
-  // validates PROFILE and every TP__ override before anything starts
-  const bootProfiles = new ProfileService(config.explicitProfile ?? 'balanced', config.overrides);
+  // validates PROFILE and every TP__ override before anything starts; the embedded database opens with the settings
+  // of the last run-time switch (server.ts then reads that switch from the database itself)
+  const embeddedProfile = config.env.DATABASE_URL ? undefined : readEmbeddedProfileMarker(config.dataDir);
+  const bootProfiles = new ProfileService(config.explicitProfile ?? embeddedProfile ?? 'balanced', config.overrides);
   const database = bootstrapDatabase(config, bootProfiles.bootValue('database'), (error) => {
     process.stderr.write(`the embedded database stopped: ${error.stack ?? error.message}; exiting\n`);
     process.exit(1);

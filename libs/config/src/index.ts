@@ -6,3 +6,4 @@ export * from './profile-loader';
 export * from './profile.schema';
 export * from './profile.service';
 export * from './config.module';
+export * from './embedded-profile-marker';

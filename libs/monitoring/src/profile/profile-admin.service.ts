@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ProfileName, ProfileService } from '@tradepulse/config';
+import { AppConfig, ProfileName, ProfileService, writeEmbeddedProfileMarker } from '@tradepulse/config';
 import { gauge, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
 import type { AuthUser } from '@tradepulse/platform';
 import { ProfileHistoryItem, ProfileSwitchView, ProfileView } from './profile.dto';
@@ -17,6 +17,7 @@ export class ProfileAdminService implements OnModuleInit {
     private readonly profiles: ProfileService,
     private readonly em: EntityManager,
     private readonly follower: ProfileFollower,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -39,10 +40,22 @@ export class ProfileAdminService implements OnModuleInit {
     const em = this.em.fork();
     const recorded = em.create(ProfileSwitch, { fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() });
     await em.persist(recorded).flush();
+    this.rememberForEmbeddedStart(profile);
     const result = this.apply(profile);
     this.follower.announce(recorded.id);
     this.logger.log({ requestId, actor: actor.username, from: result.from, to: result.to, applied: result.applied, restartRequired: result.restartRequired }, `profile switched from ${result.from} to ${result.to} by ${actor.username}`);
     return { ...this.describe(), from: result.from, applied: result.applied, keptByOverride: result.keptByOverride, restartRequired: this.profiles.pendingRestart() };
+  }
+
+  // The embedded database's own settings (shared_buffers) are read before it opens, so the switch is also kept
+  // beside it in DATA_DIR. Without it the switch still holds; those settings keep their start-up values.
+  private rememberForEmbeddedStart(profile: ProfileName): void {
+    if (this.config.env.DATABASE_URL) return;
+    try {
+      writeEmbeddedProfileMarker(this.config.dataDir, profile);
+    } catch (error) {
+      this.logger.warn(`could not record profile ${profile} in DATA_DIR (${(error as Error).message}); the embedded database keeps its start-up settings after a restart`);
+    }
   }
 
   /** Switches this process (for its own switch or one another process recorded). */

@@ -19,6 +19,8 @@ export interface EmbeddedDatabaseOptions {
 
 export interface EmbeddedDatabase {
   url: string;
+  /** the shared_buffers it opened with (a profile switch changes it at the next start) */
+  sharedBuffersMb: number;
   /** Closes the socket server and PGlite (a clean shutdown checkpoint) and ends the thread. */
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ function serveDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) 
       void exited.then((code) => stopping || onLost(new Error(`the embedded database thread exited with code ${code}`)));
       resolve({
         url: `postgres://postgres@${message.address}/postgres`,
+        sharedBuffersMb: options.sharedBuffersMb,
         async stop() {
           if (!stopping) worker.postMessage({ type: 'stop' } satisfies ToDatabaseThread);
           stopping = true;
