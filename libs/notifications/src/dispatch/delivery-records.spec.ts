@@ -53,6 +53,25 @@ describe('DeliveryRecords', () => {
     expect([first.get('websocket'), second.get('websocket')]).toEqual([['7'], undefined]);
   });
 
+  it('claims several batches given at once like batches claimed one by one, the same id to the first batch only', async () => {
+    const { log, records } = setUp();
+    const claimed = { channel: 'websocket', status: 'claimed' as const };
+    const answers = await records.claimBatches([
+      { ids: ['1', '2'], plans: [claimed] },
+      { ids: ['3'], plans: [] },
+      { ids: ['2', '4'], plans: [claimed, { channel: 'telegram', status: 'claimed' }] },
+    ]);
+    expect(log.claims).toHaveLength(1);
+    expect(answers).toEqual([
+      new Map([['websocket', ['1', '2']]]),
+      new Map(),
+      new Map([
+        ['websocket', ['4']],
+        ['telegram', ['4']],
+      ]),
+    ]);
+  });
+
   it('takes a notification no channel can reach out of the queue without writing a record', async () => {
     const { log, records } = setUp();
     expect(await records.claim(['9'], [])).toEqual(new Map());

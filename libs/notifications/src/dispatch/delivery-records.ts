@@ -45,12 +45,20 @@ export class DeliveryRecords {
    * dispatched are not returned.
    */
   async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
-    const won = await this.claims.submit(ids.map((id) => ({ id, plans })));
-    const claimed = new Map<string, string[]>();
-    ids.forEach((id, index) => {
-      for (const channel of won[index]) append(claimed, channel, id);
+    return (await this.claimBatches([{ ids, plans }]))[0];
+  }
+
+  /** claim() of several batches as one request (one promise, not one per batch): one answer per batch, in order. */
+  async claimBatches(batches: ReadonlyArray<{ ids: readonly string[]; plans: readonly ChannelPlan[] }>): Promise<Array<Map<string, string[]>>> {
+    const rows: DispatchClaim[] = [];
+    for (const { ids, plans } of batches) for (const id of ids) rows.push({ id, plans });
+    const won = await this.claims.submit(rows);
+    let row = 0;
+    return batches.map(({ ids }) => {
+      const claimed = new Map<string, string[]>();
+      for (const id of ids) for (const channel of won[row++]) append(claimed, channel, id);
+      return claimed;
     });
-    return claimed;
   }
 
   /** Records the outcome of one channel's send of these ids. */
