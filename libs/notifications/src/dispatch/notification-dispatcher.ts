@@ -120,14 +120,18 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const plans = batches.map(({ userId, items }) => deliveryPlan(names, preferences.get(userId)!, items[0].category, unreachable.get(userId)));
     const claimed = await this.deliveries.claimBatches(batches.map(({ items }, index) => ({ ids: items.map((item) => item.id), plans: plans[index] })));
     const sends: Array<Promise<void>> = [];
+    // skips counted per channel over the pass: a labelled counter hashes its labels on every inc
+    const skipped = new Map<string, number>();
+    const skip = (channel: string, count: number) => skipped.set(channel, (skipped.get(channel) ?? 0) + count);
     batches.forEach(({ userId, items }, index) => {
-      for (const channel of unreachable.get(userId)?.keys() ?? []) notificationMetrics.skipped.inc({ channel }, items.length);
-      for (const plan of plans[index]) if (plan.status === 'skipped') notificationMetrics.skipped.inc({ channel: plan.channel }, items.length);
+      for (const channel of unreachable.get(userId)?.keys() ?? []) skip(channel, items.length);
+      for (const plan of plans[index]) if (plan.status === 'skipped') skip(plan.channel, items.length);
       for (const [channel, ids] of claimed[index]) {
         const own = ids.length === items.length ? items : onlyIds(items, ids);
         sends.push(this.sendOn(channel, userId, own).catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
       }
     });
+    for (const [channel, count] of skipped) notificationMetrics.skipped.inc({ channel }, count);
     await Promise.all(sends);
   }
 
