@@ -233,12 +233,31 @@ describe('NotificationDispatcher', () => {
     expect(websocket.batches).toEqual([{ userId: 'u1', ids: [item.id] }]);
   });
 
-  it('flushes what waits when the application shuts down', async () => {
+  it('flushes what waits when the application shuts down, and records its outcome before it returns', async () => {
     const websocket = new RecordingChannel();
-    const { dispatcher } = setUp({ websocket });
+    const { dispatcher, deliveries } = setUp({ websocket });
     const item = note('u2');
     await dispatcher.accept([item]);
     await dispatcher.beforeApplicationShutdown();
     expect(websocket.batches).toEqual([{ userId: 'u2', ids: [item.id] }]);
+    expect(deliveries.status(item.id, 'websocket')).toBe('sent');
+  });
+
+  it('fails only its own batch when a channel throws before returning its promise', async () => {
+    const websocket = new RecordingChannel();
+    let calls = 0;
+    const flaky: ChannelSender = {
+      send: (userId, items) => {
+        if (calls++ === 0) throw new Error('bad payload');
+        return websocket.send(userId, items);
+      },
+    };
+    const { dispatcher, deliveries } = setUp({ websocket: flaky });
+    const [first, second] = [note('u1', 'critical'), note('u2', 'critical')];
+    await dispatcher.accept([first, second]);
+    await settle();
+    expect(deliveries.records.get(`${first.id}/websocket`)).toEqual({ status: 'failed', reason: 'bad payload' });
+    expect(deliveries.status(second.id, 'websocket')).toBe('sent');
+    expect(websocket.batches).toEqual([{ userId: 'u2', ids: [second.id] }]);
   });
 });

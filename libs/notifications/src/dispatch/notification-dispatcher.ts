@@ -8,7 +8,7 @@
 // their statement (DeliveryRecords).
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
-import { DeliverySkipped } from '../channels/notification-channel';
+import { ChannelSender, DeliverySkipped } from '../channels/notification-channel';
 import { NotificationBatcher } from '../engine';
 import type { StoredNotification } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
@@ -18,6 +18,7 @@ import { ChannelRegistry } from './channel-registry';
 import { ChannelTargets } from './channel-targets';
 import { deliveryPlan, MUTED } from './delivery-plan';
 import { DeliveryRecords } from './delivery-records';
+import { SentOutcomes } from './sent-outcomes';
 
 @Injectable()
 export class NotificationDispatcher implements BeforeApplicationShutdown {
@@ -29,6 +30,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   private readonly targets: ChannelTargets;
   /** the batches flushed in this turn, dispatched together once it ends */
   private flushed?: FlushedBatch[];
+  private readonly sent: SentOutcomes;
 
   constructor(
     profiles: ProfileService,
@@ -37,6 +39,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     private readonly channels: ChannelRegistry,
   ) {
     this.targets = new ChannelTargets(channels);
+    this.sent = new SentOutcomes(deliveries, (work) => void this.track(work));
     const { batchWindowMs, batchSize } = profiles.section('notifications');
     this.batcher = new NotificationBatcher<StoredNotification>(
       { batchWindowMs, batchSize },
@@ -72,7 +75,8 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.batcher.flushAll();
-    await Promise.allSettled([...this.inFlight]);
+    // work in flight may start more (a pass records its outcomes on a later turn): wait until none is left
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Muted notifications leave the queue with a 'skipped' record on each channel that could have reached their user. */
@@ -128,7 +132,15 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
       for (const plan of plans[index]) if (plan.status === 'skipped') skip(plan.channel, items.length);
       for (const [channel, ids] of claimed[index]) {
         const own = ids.length === items.length ? items : onlyIds(items, ids);
-        sends.push(this.sendOn(channel, userId, own).catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
+        const sender = this.channels.get(channel);
+        // a send that succeeds is recorded with the other sends of its turn; queued ones report their outcome later
+        const sent = sender
+          ? startSend(sender, userId, own).then(
+              (outcome) => void (outcome !== 'queued' && this.sent.add(channel, own)),
+              (error: unknown) => this.recordFailure(channel, userId, own, error),
+            )
+          : this.deliveries.mark(channel, own.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
+        sends.push(sent.catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
       }
     });
     for (const [channel, count] of skipped) notificationMetrics.skipped.inc({ channel }, count);
@@ -138,7 +150,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   private async sendOn(channelName: string, userId: string, items: StoredNotification[]): Promise<void> {
     const channel = this.channels.get(channelName);
     const ids = items.map((item) => item.id);
-    if (!channel) return this.deliveries.mark(channelName, ids, 'skipped', 'channel not available in this process');
+    if (!channel) return this.deliveries.mark(channelName, ids, 'skipped', NOT_IN_THIS_PROCESS);
     try {
       const outcome = await channel.send(userId, items);
       if (outcome === 'queued') return;
@@ -147,20 +159,37 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
       const now = Date.now();
       for (const item of items) notificationMetrics.latency.observe({ channel: channelName }, (now - item.occurredAt.getTime()) / 1000);
     } catch (error) {
-      if (error instanceof DeliverySkipped) {
-        notificationMetrics.skipped.inc({ channel: channelName }, items.length);
-        return this.deliveries.mark(channelName, ids, 'skipped', error.message);
-      }
-      notificationMetrics.failures.inc({ channel: channelName }, items.length);
-      this.logger.warn(`${channelName} delivery of ${items.length} notification(s) to user ${userId} failed: ${(error as Error).message}`);
-      await this.deliveries.mark(channelName, ids, 'failed', (error as Error).message);
+      await this.recordFailure(channelName, userId, items, error);
     }
+  }
+
+  /** A send that threw: skipped when the user has no target on the channel, else failed. */
+  private recordFailure(channel: string, userId: string, items: readonly StoredNotification[], error: unknown): Promise<void> {
+    const ids = items.map((item) => item.id);
+    if (error instanceof DeliverySkipped) {
+      notificationMetrics.skipped.inc({ channel }, items.length);
+      return this.deliveries.mark(channel, ids, 'skipped', error.message);
+    }
+    notificationMetrics.failures.inc({ channel }, items.length);
+    this.logger.warn(`${channel} delivery of ${items.length} notification(s) to user ${userId} failed: ${(error as Error).message}`);
+    return this.deliveries.mark(channel, ids, 'failed', (error as Error).message);
   }
 
   private track(work: Promise<void>): Promise<void> {
     const tracked = work.catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
     return tracked;
+  }
+}
+
+const NOT_IN_THIS_PROCESS = 'channel not available in this process';
+
+/** A channel that throws before its promise fails its own batch, not the pass. */
+function startSend(sender: ChannelSender, userId: string, items: StoredNotification[]): Promise<void | 'queued'> {
+  try {
+    return sender.send(userId, items);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
