@@ -72,6 +72,23 @@ describe('DeliveryRecords', () => {
     ]);
   });
 
+  it('hands equal plans of different batches to the statement as one array, and unequal ones apart', async () => {
+    const { log, records } = setUp();
+    const claimed = () => [{ channel: 'websocket', status: 'claimed' as const }];
+    const noReason = () => [{ channel: 'telegram', status: 'skipped' as const }];
+    const emptyReason = () => [{ channel: 'telegram', status: 'skipped' as const, reason: '' }];
+    await records.claimBatches([
+      { ids: ['1'], plans: claimed() },
+      { ids: ['2'], plans: claimed() },
+      { ids: ['3'], plans: noReason() },
+      { ids: ['4'], plans: emptyReason() },
+    ]);
+    const [one, two, three, four] = log.claims[0].map((request) => request.plans);
+    expect(two).toBe(one);
+    expect(three).not.toBe(four);
+    expect([three, four]).toEqual([noReason(), emptyReason()]);
+  });
+
   it('takes a notification no channel can reach out of the queue without writing a record', async () => {
     const { log, records } = setUp();
     expect(await records.claim(['9'], [])).toEqual(new Map());
