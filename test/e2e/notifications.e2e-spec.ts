@@ -280,6 +280,21 @@ describe('notifications', () => {
       }
     });
 
+    it('POSTs to an endpoint registered after the user was notified while having none, and stops once it is deleted', async () => {
+      const rae = await user('rae');
+      const socket = await open({ token: rae.apiKey });
+      const [before] = await fireAlerts(rae, 1);
+      await socket.waitForBatch(forAlert(before));
+      const hook = (await rae.post('/api/v1/webhooks', { url: `${receiver.url}/rae`, secret })).body;
+      const [after] = await fireAlerts(rae, 1);
+      const [request] = await waitFor(() => (receiver.to('/rae').length ? receiver.to('/rae') : false));
+      expect(JSON.parse(request.rawBody).items.map((item: DeliveredItem) => item.data.alertId)).toEqual([after]);
+      expect((await rae.delete(`/api/v1/webhooks/${hook.id}`)).status).toBe(204);
+      const [last] = await fireAlerts(rae, 1);
+      await socket.waitForBatch(forAlert(last));
+      expect(receiver.to('/rae')).toHaveLength(1);
+    });
+
     it('refuses private, loopback and link-local targets the allowlist does not name', async () => {
       const olga = await user('olga');
       for (const url of ['http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/hook', 'http://localhost:9/hook']) {

@@ -18,10 +18,24 @@ export class ChannelTargets {
 
   /** Of these channels, those that cannot reach the user, with why. */
   async unreachable(userId: string, channelNames: readonly string[]): Promise<Map<string, string>> {
-    const reasons = await Promise.all(channelNames.map(async (name) => (await this.lookup(name)?.submit([userId]))?.[0]));
-    const unreachable = new Map<string, string>();
-    channelNames.forEach((name, index) => reasons[index] !== undefined && unreachable.set(name, reasons[index]));
-    return unreachable;
+    return (await this.unreachableForUsers([userId], channelNames)).get(userId) ?? new Map<string, string>();
+  }
+
+  /** unreachable() for many users at once: per user that some channel cannot reach, those channels with why. */
+  async unreachableForUsers(userIds: readonly string[], channelNames: readonly string[]): Promise<Map<string, Map<string, string>>> {
+    const asked = channelNames.filter((name) => this.lookup(name));
+    const answers = await Promise.all(asked.map((name) => this.lookup(name)!.submit([...userIds])));
+    const byUser = new Map<string, Map<string, string>>();
+    asked.forEach((name, channel) => {
+      answers[channel].forEach((reason, index) => {
+        if (reason === undefined) return;
+        const userId = userIds[index];
+        const own = byUser.get(userId);
+        if (own) own.set(name, reason);
+        else byUser.set(userId, new Map([[name, reason]]));
+      });
+    });
+    return byUser;
   }
 
   private lookup(name: string): StatementCoalescer<string, string | undefined> | undefined {

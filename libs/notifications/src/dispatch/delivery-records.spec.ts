@@ -53,6 +53,42 @@ describe('DeliveryRecords', () => {
     expect([first.get('websocket'), second.get('websocket')]).toEqual([['7'], undefined]);
   });
 
+  it('claims several batches given at once like batches claimed one by one, the same id to the first batch only', async () => {
+    const { log, records } = setUp();
+    const claimed = { channel: 'websocket', status: 'claimed' as const };
+    const answers = await records.claimBatches([
+      { ids: ['1', '2'], plans: [claimed] },
+      { ids: ['3'], plans: [] },
+      { ids: ['2', '4'], plans: [claimed, { channel: 'telegram', status: 'claimed' }] },
+    ]);
+    expect(log.claims).toHaveLength(1);
+    expect(answers).toEqual([
+      new Map([['websocket', ['1', '2']]]),
+      new Map(),
+      new Map([
+        ['websocket', ['4']],
+        ['telegram', ['4']],
+      ]),
+    ]);
+  });
+
+  it('hands equal plans of different batches to the statement as one array, and unequal ones apart', async () => {
+    const { log, records } = setUp();
+    const claimed = () => [{ channel: 'websocket', status: 'claimed' as const }];
+    const noReason = () => [{ channel: 'telegram', status: 'skipped' as const }];
+    const emptyReason = () => [{ channel: 'telegram', status: 'skipped' as const, reason: '' }];
+    await records.claimBatches([
+      { ids: ['1'], plans: claimed() },
+      { ids: ['2'], plans: claimed() },
+      { ids: ['3'], plans: noReason() },
+      { ids: ['4'], plans: emptyReason() },
+    ]);
+    const [one, two, three, four] = log.claims[0].map((request) => request.plans);
+    expect(two).toBe(one);
+    expect(three).not.toBe(four);
+    expect([three, four]).toEqual([noReason(), emptyReason()]);
+  });
+
   it('takes a notification no channel can reach out of the queue without writing a record', async () => {
     const { log, records } = setUp();
     expect(await records.claim(['9'], [])).toEqual(new Map());

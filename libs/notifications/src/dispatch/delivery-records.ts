@@ -45,18 +45,40 @@ export class DeliveryRecords {
    * dispatched are not returned.
    */
   async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
-    const won = await this.claims.submit(ids.map((id) => ({ id, plans })));
-    const claimed = new Map<string, string[]>();
-    ids.forEach((id, index) => {
-      for (const channel of won[index]) append(claimed, channel, id);
+    return (await this.claimBatches([{ ids, plans }]))[0];
+  }
+
+  /** claim() of several batches as one request (one promise, not one per batch): one answer per batch, in order. */
+  async claimBatches(batches: ReadonlyArray<{ ids: readonly string[]; plans: readonly ChannelPlan[] }>): Promise<Array<Map<string, string[]>>> {
+    const rows: DispatchClaim[] = [];
+    // equal plans as one array, so the statement groups their rows without a JSON key per batch (most batches of a
+    // critical burst hold one notification, and their plans are alike)
+    const alike = new Map<string, readonly ChannelPlan[]>();
+    for (const batch of batches) {
+      const key = planKey(batch.plans);
+      const plans = alike.get(key) ?? batch.plans;
+      alike.set(key, plans);
+      for (const id of batch.ids) rows.push({ id, plans });
+    }
+    const won = await this.claims.submit(rows);
+    let row = 0;
+    return batches.map(({ ids }) => {
+      const claimed = new Map<string, string[]>();
+      for (const id of ids) for (const channel of won[row++]) append(claimed, channel, id);
+      return claimed;
     });
-    return claimed;
   }
 
   /** Records the outcome of one channel's send of these ids. */
   async mark(channel: string, ids: readonly string[], status: Exclude<DeliveryStatus, 'claimed'>, error?: string): Promise<void> {
     await this.outcomes.submit(ids.map((id) => ({ id, channel, status, error })));
   }
+}
+
+function planKey(plans: readonly ChannelPlan[]): string {
+  let key = '';
+  for (const { channel, status, reason } of plans) key += `${channel}\u0000${status}\u0000${reason === undefined ? '\u0002' : reason}\u0001`;
+  return key;
 }
 
 function append(lists: Map<string, string[]>, key: string, value: string): void {

@@ -25,6 +25,15 @@ class RecordedDeliveries {
     return claimed;
   }
 
+  readonly claimCalls: number[] = [];
+
+  async claimBatches(batches: ReadonlyArray<{ ids: readonly string[]; plans: readonly ChannelPlan[] }>): Promise<Array<Map<string, string[]>>> {
+    this.claimCalls.push(batches.length);
+    const claimed: Array<Map<string, string[]>> = [];
+    for (const { ids, plans } of batches) claimed.push(await this.claim(ids, plans));
+    return claimed;
+  }
+
   async mark(channel: string, ids: readonly string[], status: DeliveryStatus, reason?: string): Promise<void> {
     for (const id of ids) this.records.set(`${id}/${channel}`, { status, reason });
   }
@@ -180,6 +189,39 @@ describe('NotificationDispatcher', () => {
     expect(telegram.batches).toHaveLength(3);
   });
 
+  it('claims every batch flushed in one turn together, and still sends each batch on its own', async () => {
+    const websocket = new RecordingChannel();
+    const { dispatcher, deliveries } = setUp({ websocket });
+    const [a, b, c, d] = [note('u1', 'critical'), note('u2', 'critical'), note('u1'), note('u3', 'normal', 'order')];
+    await dispatcher.accept([a, b, c, d]);
+    await settle();
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(deliveries.claimCalls).toEqual([2, 2]);
+    expect(websocket.batches).toEqual([
+      { userId: 'u1', ids: [a.id] },
+      { userId: 'u2', ids: [b.id] },
+      { userId: 'u1', ids: [c.id] },
+      { userId: 'u3', ids: [d.id] },
+    ]);
+    expect([a, b, c, d].map((item) => deliveries.status(item.id, 'websocket'))).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+
+  it('applies a preferences change made while a batch waited in its window', async () => {
+    const websocket = new RecordingChannel();
+    const telegram = new RecordingChannel();
+    const changes: Record<string, PreferencesChange> = {};
+    const { dispatcher, deliveries } = setUp({ websocket, telegram }, changes);
+    const item = note('u1');
+    await dispatcher.accept([item]);
+    changes.u1 = { channels: { telegram: false } };
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(telegram.batches).toEqual([]);
+    expect(deliveries.records.get(`${item.id}/telegram`)).toEqual({ status: 'skipped', reason: 'channel turned off in preferences' });
+    expect(deliveries.status(item.id, 'websocket')).toBe('sent');
+  });
+
   it('does not take a notification twice while it waits in the window', async () => {
     const websocket = new RecordingChannel();
     const { dispatcher } = setUp({ websocket });
@@ -191,12 +233,31 @@ describe('NotificationDispatcher', () => {
     expect(websocket.batches).toEqual([{ userId: 'u1', ids: [item.id] }]);
   });
 
-  it('flushes what waits when the application shuts down', async () => {
+  it('flushes what waits when the application shuts down, and records its outcome before it returns', async () => {
     const websocket = new RecordingChannel();
-    const { dispatcher } = setUp({ websocket });
+    const { dispatcher, deliveries } = setUp({ websocket });
     const item = note('u2');
     await dispatcher.accept([item]);
     await dispatcher.beforeApplicationShutdown();
     expect(websocket.batches).toEqual([{ userId: 'u2', ids: [item.id] }]);
+    expect(deliveries.status(item.id, 'websocket')).toBe('sent');
+  });
+
+  it('fails only its own batch when a channel throws before returning its promise', async () => {
+    const websocket = new RecordingChannel();
+    let calls = 0;
+    const flaky: ChannelSender = {
+      send: (userId, items) => {
+        if (calls++ === 0) throw new Error('bad payload');
+        return websocket.send(userId, items);
+      },
+    };
+    const { dispatcher, deliveries } = setUp({ websocket: flaky });
+    const [first, second] = [note('u1', 'critical'), note('u2', 'critical')];
+    await dispatcher.accept([first, second]);
+    await settle();
+    expect(deliveries.records.get(`${first.id}/websocket`)).toEqual({ status: 'failed', reason: 'bad payload' });
+    expect(deliveries.status(second.id, 'websocket')).toBe('sent');
+    expect(websocket.batches).toEqual([{ userId: 'u2', ids: [second.id] }]);
   });
 });

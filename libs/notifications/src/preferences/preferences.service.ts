@@ -21,7 +21,10 @@ export class PreferencesService {
   /** Cache first; one query for every user the cache did not answer. */
   async forUsers(userIds: readonly string[]): Promise<Map<string, NotificationPreferences>> {
     const unique = [...new Set(userIds)];
-    const cached = await Promise.all(unique.map((userId) => this.cache.get<NotificationPreferences>(cacheKey(userId))));
+    // the in-process store answers without a promise per user (this runs for every dispatch pass)
+    const cached = this.cache.synchronous
+      ? unique.map((userId) => this.cache.peek<NotificationPreferences>(cacheKey(userId)))
+      : await Promise.all(unique.map((userId) => this.cache.get<NotificationPreferences>(cacheKey(userId))));
     const found = new Map<string, NotificationPreferences>();
     const missing: string[] = [];
     unique.forEach((userId, index) => (cached[index] ? found.set(userId, cached[index]) : missing.push(userId)));

@@ -87,7 +87,13 @@ export class DeliveriesRepository {
        )
        select notification_id, channel from claimed where status = 'claimed'`,
       [
-        JSON.stringify(groupIds(requests, (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) }))),
+        JSON.stringify(
+          groupIds(
+            requests,
+            (request) => request.plans,
+            (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) }),
+          ),
+        ),
         // the ids again as an array literal: the planner then knows how many there are and deletes through the
         // primary key (from the recordset it guessed 1,000 rows and scanned the queue, dead rows and all)
         requests.map((request) => request.id),
@@ -103,7 +109,12 @@ export class DeliveriesRepository {
    */
   async mark(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const groups = groupIds(outcomes, (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error === undefined ? null : storableError(outcome.error) }));
+    const groups = groupIds(
+      outcomes,
+      // the usual outcome has no error: channel and status name its group without a JSON key per row
+      (outcome) => (outcome.error === undefined ? `${outcome.channel}\u0000${outcome.status}` : outcome),
+      (outcome) => ({ channel: outcome.channel, status: outcome.status, error: outcome.error === undefined ? null : storableError(outcome.error) }),
+    );
     // one UPDATE per (channel, status, error) with its ids as an array literal, so each goes through the primary
     // key: joined to a recordset (whose size the planner guesses) it hashed the whole of `deliveries` instead
     const updates = groups.map(
@@ -160,16 +171,24 @@ export class DeliveriesRepository {
 
 /**
  * Rows that share everything but their notification id travel as one entry with an id list: a burst of a
- * thousand notifications is a handful of entries, not a thousand objects to quote and parse.
+ * thousand notifications is a handful of entries, not a thousand objects to quote and parse. Rows with the same
+ * `sameAs` (the rows of one batch share their plans array) share without asking: `shared` and its JSON key run
+ * once per distinct `sameAs`, not once per row.
  */
-function groupIds<T extends { id: string }, K extends object>(rows: readonly T[], shared: (row: T) => K): Array<K & { ids: string[] }> {
-  const groups = new Map<string, K & { ids: string[] }>();
+function groupIds<T extends { id: string }, K extends object>(rows: readonly T[], sameAs: (row: T) => unknown, shared: (row: T) => K): Array<K & { ids: string[] }> {
+  const bySameAs = new Map<unknown, K & { ids: string[] }>();
+  const byKey = new Map<string, K & { ids: string[] }>();
   for (const row of rows) {
-    const fields = shared(row);
-    const key = JSON.stringify(fields);
-    const group = groups.get(key) ?? { ...fields, ids: [] };
+    const same = sameAs(row);
+    let group = bySameAs.get(same);
+    if (!group) {
+      const fields = shared(row);
+      const key = JSON.stringify(fields);
+      group = byKey.get(key) ?? { ...fields, ids: [] };
+      byKey.set(key, group);
+      bySameAs.set(same, group);
+    }
     group.ids.push(row.id);
-    groups.set(key, group);
   }
-  return [...groups.values()];
+  return [...byKey.values()];
 }

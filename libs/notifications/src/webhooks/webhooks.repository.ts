@@ -1,8 +1,10 @@
 // Every query on `webhooks`, scoped by owner where a user asks.
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@tradepulse/config';
 import { randomUUID } from 'node:crypto';
 import { optionalDate, query, Row, run, toDate } from '../store/sql';
+import { EndpointReach } from './endpoint-reach';
 
 export interface WebhookEndpoint {
   id: string;
@@ -21,10 +23,19 @@ const COLUMNS = 'id, user_id, url, secret, consecutive_failures, last_error, las
 
 @Injectable()
 export class WebhooksRepository {
-  constructor(private readonly em: EntityManager) {}
+  /** every write that changes who has an enabled endpoint is here, and calls reach.forget() once committed */
+  private readonly reach: EndpointReach;
+
+  constructor(
+    private readonly em: EntityManager,
+    config: AppConfig,
+  ) {
+    this.reach = new EndpointReach(!config.distributed);
+  }
 
   async create(userId: string, url: string, secret: string): Promise<WebhookEndpoint> {
     const rows = await query(this.em, `insert into webhooks (id, user_id, url, secret) values (?, ?, ?, ?) returning ${COLUMNS}`, [randomUUID(), userId, url, secret]);
+    this.reach.forget();
     return toEndpoint(rows[0]);
   }
 
@@ -44,7 +55,9 @@ export class WebhooksRepository {
   /** false when the id is missing or another user's: the caller answers both the same way. */
   async deleteOwned(userId: string, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
-    return (await run(this.em, 'delete from webhooks where id = ? and user_id = ?', [id, userId])) > 0;
+    const deleted = (await run(this.em, 'delete from webhooks where id = ? and user_id = ?', [id, userId])) > 0;
+    if (deleted) this.reach.forget();
+    return deleted;
   }
 
   async enabledFor(userId: string): Promise<WebhookEndpoint[]> {
@@ -52,11 +65,12 @@ export class WebhooksRepository {
     return rows.map(toEndpoint);
   }
 
-  /** Of these users, those with at least one enabled endpoint. */
-  async usersWithEnabledEndpoints(userIds: readonly string[]): Promise<Set<string>> {
-    if (!userIds.length) return new Set();
-    const rows = await query(this.em, 'select distinct user_id from webhooks where user_id = any(array[?]::uuid[]) and disabled_at is null', [[...new Set(userIds)]]);
-    return new Set(rows.map((row) => String(row.user_id)));
+  /** Of these users, those with at least one enabled endpoint (remembered in a single process, see EndpointReach). */
+  usersWithEnabledEndpoints(userIds: readonly string[]): Promise<Set<string>> {
+    return this.reach.usersWithEnabledEndpoints(userIds, async (unknown) => {
+      const rows = await query(this.em, 'select distinct user_id from webhooks where user_id = any(array[?]::uuid[]) and disabled_at is null', [unknown]);
+      return new Set(rows.map((row) => String(row.user_id)));
+    });
   }
 
   async findById(id: string): Promise<WebhookEndpoint | undefined> {
@@ -78,7 +92,9 @@ export class WebhooksRepository {
        returning w.disabled_at is not null and prior.disabled_at is null as disabled_now`,
       [error.slice(0, 500), disableAfterFailures, id],
     );
-    return rows[0]?.disabled_now === true;
+    const disabledNow = rows[0]?.disabled_now === true;
+    if (disabledNow) this.reach.forget();
+    return disabledNow;
   }
 }
 
