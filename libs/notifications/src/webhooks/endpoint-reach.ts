@@ -1,7 +1,7 @@
 // Which users have an enabled webhook endpoint, remembered between lookups: the dispatcher asks on every pass
 // (one statement per pass, ~100/s under load) and the answer changes only when an endpoint is created, deleted
-// or disabled. Valid only where every such write goes through this process (no REDIS_URL: one process) and
-// calls forget(); with several processes nothing is remembered.
+// or disabled. Valid only where every such write goes through this process (the embedded database: one process)
+// and calls forget(); on a shared PostgreSQL nothing is remembered.
 
 /** past this many users remembered, the memo starts over (an answer is one map entry) */
 const MAX_REMEMBERED_USERS = 100_000;

@@ -30,7 +30,9 @@ export class WebhooksRepository {
     private readonly em: EntityManager,
     config: AppConfig,
   ) {
-    this.reach = new EndpointReach(!config.distributed);
+    // only the embedded database guarantees one process: processes sharing a PostgreSQL (with or without Redis)
+    // create and delete endpoints each other's dispatchers would not hear of
+    this.reach = new EndpointReach(!config.env.DATABASE_URL);
   }
 
   async create(userId: string, url: string, secret: string): Promise<WebhookEndpoint> {
