@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ProfileName, ProfileService, writeEmbeddedProfileMarker } from '@tradepulse/config';
+import { AppConfig, ProfileName, ProfileService } from '@tradepulse/config';
 import { readStoredProfile } from '@tradepulse/monitoring';
 import { SocketIoAdapter } from '@tradepulse/notifications';
 import { DatabaseConnection, EmbeddedDatabase, RouteStats, runMigrations } from '@tradepulse/platform';
@@ -21,7 +21,6 @@ export async function serve(config: AppConfig, { connection, embedded }: { conne
   const applied = await runMigrations(connection.url, ALL_MIGRATIONS);
   if (applied.length) new NestLogger('Database').log(`applied migrations: ${applied.join(', ')}`);
   const profileName = await chooseProfile(config, connection.url);
-  if (embedded && !config.explicitProfile) keepEmbeddedProfileMarker(config, profileName);
   const profiles = new ProfileService(profileName, config.overrides);
   const routeStats = new RouteStats();
 
@@ -73,15 +72,6 @@ export async function serve(config: AppConfig, { connection, embedded }: { conne
   new NestLogger('Tradepulse').log(`listening on http://${config.host}:${port} (profile ${profiles.name}, ${database}, ${config.distributed ? 'Redis' : 'in-process cache and queues'})`);
   // machine-readable line for scripts and tests that start the server on port 0
   process.stdout.write(`${JSON.stringify({ event: 'listening', port, host: config.host })}\n`);
-}
-
-/** A data directory from before the marker existed learns its profile here; from the next start on it opens with it. */
-function keepEmbeddedProfileMarker(config: AppConfig, profile: ProfileName): void {
-  try {
-    writeEmbeddedProfileMarker(config.dataDir, profile);
-  } catch (error) {
-    new NestLogger('Profile').warn(`could not record profile ${profile} in DATA_DIR (${(error as Error).message}); the embedded database keeps its start-up settings`);
-  }
 }
 
 async function chooseProfile(config: AppConfig, databaseUrl: string): Promise<ProfileName> {

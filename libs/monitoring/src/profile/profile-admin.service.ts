@@ -21,6 +21,8 @@ export class ProfileAdminService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // a data directory from before the marker existed learns the restored profile here
+    if (!this.config.explicitProfile) this.rememberForEmbeddedStart(this.profiles.name);
     profileInfo.reset();
     profileInfo.set({ profile: this.profiles.name }, 1);
     this.follower.onSwitch((profile) => this.apply(profile));

@@ -16,12 +16,7 @@ export class ChannelTargets {
 
   constructor(private readonly channels: ChannelLookup) {}
 
-  /** Of these channels, those that cannot reach the user, with why. */
-  async unreachable(userId: string, channelNames: readonly string[]): Promise<Map<string, string>> {
-    return (await this.unreachableForUsers([userId], channelNames)).get(userId) ?? new Map<string, string>();
-  }
-
-  /** unreachable() for many users at once: per user that some channel cannot reach, those channels with why. */
+  /** Per user that some of these channels cannot reach: those channels, with why. */
   async unreachableForUsers(userIds: readonly string[], channelNames: readonly string[]): Promise<Map<string, Map<string, string>>> {
     const asked = channelNames.filter((name) => this.lookup(name));
     const answers = await Promise.all(asked.map((name) => this.lookup(name)!.submit([...userIds])));

@@ -70,7 +70,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   /** Sends items whose claim is already held (a stale claim being retried). */
   resend(channel: string, userId: string, items: StoredNotification[]): Promise<void> {
-    return this.track(this.sendOn(channel, userId, items));
+    return this.track(this.send(channel, userId, items));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -132,35 +132,24 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
       for (const plan of plans[index]) if (plan.status === 'skipped') skip(plan.channel, items.length);
       for (const [channel, ids] of claimed[index]) {
         const own = ids.length === items.length ? items : onlyIds(items, ids);
-        const sender = this.channels.get(channel);
-        // a send that succeeds is recorded with the other sends of its turn; queued ones report their outcome later
-        const sent = sender
-          ? startSend(sender, userId, own).then(
-              (outcome) => void (outcome !== 'queued' && this.sent.add(channel, own)),
-              (error: unknown) => this.recordFailure(channel, userId, own, error),
-            )
-          : this.deliveries.mark(channel, own.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
-        sends.push(sent.catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
+        sends.push(this.send(channel, userId, own).catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
       }
     });
     for (const [channel, count] of skipped) notificationMetrics.skipped.inc({ channel }, count);
     await Promise.all(sends);
   }
 
-  private async sendOn(channelName: string, userId: string, items: StoredNotification[]): Promise<void> {
-    const channel = this.channels.get(channelName);
-    const ids = items.map((item) => item.id);
-    if (!channel) return this.deliveries.mark(channelName, ids, 'skipped', NOT_IN_THIS_PROCESS);
-    try {
-      const outcome = await channel.send(userId, items);
-      if (outcome === 'queued') return;
-      await this.deliveries.mark(channelName, ids, 'sent');
-      notificationMetrics.delivered.inc({ channel: channelName }, items.length);
-      const now = Date.now();
-      for (const item of items) notificationMetrics.latency.observe({ channel: channelName }, (now - item.occurredAt.getTime()) / 1000);
-    } catch (error) {
-      await this.recordFailure(channelName, userId, items, error);
-    }
+  /**
+   * Sends items whose claim is held on this channel. A send that succeeds is recorded with the other sends of
+   * its turn (SentOutcomes); a queued one reports its outcome later; one that throws is recorded at once.
+   */
+  private send(channel: string, userId: string, items: StoredNotification[]): Promise<void> {
+    const sender = this.channels.get(channel);
+    if (!sender) return this.deliveries.mark(channel, items.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
+    return startSend(sender, userId, items).then(
+      (outcome) => void (outcome !== 'queued' && this.sent.add(channel, items)),
+      (error: unknown) => this.recordFailure(channel, userId, items, error),
+    );
   }
 
   /** A send that threw: skipped when the user has no target on the channel, else failed. */

@@ -12,6 +12,9 @@ declare module '../index' {
   }
 }
 
+const OUTBOX_COLUMNS = 'event_key, user_id, category, priority, title, body, data, occurred_at';
+const INSERT_INTO_OUTBOX = `insert into outbox (${OUTBOX_COLUMNS})`;
+
 @Injectable()
 export class OutboxWriter {
   constructor(private readonly bus: EventBus) {}
@@ -34,8 +37,8 @@ export class OutboxWriter {
     }));
     await queryBound(
       em,
-      `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at)
-       select event_key, user_id, category, priority, title, body, data, occurred_at
+      `${INSERT_INTO_OUTBOX}
+       select ${OUTBOX_COLUMNS}
        from jsonb_to_recordset(?::jsonb) as r(event_key text, user_id uuid, category text, priority text, title text, body text, data jsonb, occurred_at timestamptz)
        on conflict (event_key) do nothing`,
       [JSON.stringify(rows)],
@@ -54,7 +57,7 @@ export class OutboxWriter {
    */
   insertSelectSql(select: string, { duplicateKeys }: { duplicateKeys: 'skip' | 'fail' } = { duplicateKeys: 'skip' }): string {
     const onConflict = duplicateKeys === 'skip' ? ' on conflict (event_key) do nothing' : '';
-    return `insert into outbox (event_key, user_id, category, priority, title, body, data, occurred_at) ${select}${onConflict}`;
+    return `${INSERT_INTO_OUTBOX} ${select}${onConflict}`;
   }
 
   /** Call after the transaction that appended rows has committed. */
