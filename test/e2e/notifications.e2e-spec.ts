@@ -253,7 +253,7 @@ describe('notifications', () => {
       expect(request.headers['content-type']).toBe('application/json');
     });
 
-    it('retries a failing endpoint with the same delivery id, then disables an endpoint that keeps failing', async () => {
+    it('retries a failing endpoint with the same delivery id, disables one that keeps failing, and lets its owner enable it again', async () => {
       const mia = await user('mia');
       await mia.post('/api/v1/webhooks', { url: `${receiver.url}/mia`, secret });
       receiver.answer([500]);
@@ -278,6 +278,20 @@ describe('notifications', () => {
       } finally {
         receiver.answer([], 200);
       }
+      // a disabled endpoint is passed over (the WebSocket batch shows the dispatch happened), and only its owner can
+      // enable it again; what came while it was disabled is not re-sent
+      const socket = await open({ token: ned.apiKey });
+      const [skipped] = await fireAlerts(ned, 1);
+      await socket.waitForBatch(forAlert(skipped));
+      const hookId = (await ned.get('/api/v1/webhooks')).body.items[0].id;
+      expect((await (await user('oz')).post(`/api/v1/webhooks/${hookId}/enable`, {})).status).toBe(404);
+      expect((await ned.post('/api/v1/webhooks/not-a-uuid/enable', {})).status).toBe(404);
+      const enabled = await ned.post(`/api/v1/webhooks/${hookId}/enable`, {});
+      expect(enabled.status).toBe(200);
+      expect(enabled.body).toMatchObject({ id: hookId, enabled: true, disabledAt: null, consecutiveFailures: 0 });
+      const [resumed] = await fireAlerts(ned, 1);
+      const [delivered] = await waitFor(() => (receiver.to('/ned').length > 3 ? receiver.to('/ned').slice(3) : false));
+      expect(JSON.parse(delivered.rawBody).items.map((item: DeliveredItem) => item.data.alertId)).toEqual([resumed]);
     });
 
     it('POSTs to an endpoint registered after the user was notified while having none, and stops once it is deleted', async () => {

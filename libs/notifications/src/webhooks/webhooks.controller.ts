@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, PageQueryDto } from '@tradepulse/platform';
 import type { AuthUser } from '@tradepulse/platform';
 import { CreateWebhookDto, WebhookPageView, WebhookView } from './dto/webhook.dto';
@@ -23,6 +23,14 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookPageView })
   list(@CurrentUser() caller: AuthUser, @Query() page: PageQueryDto): Promise<WebhookPageView> {
     return this.webhooks.list(caller.id, page);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: WebhookView, description: 'enabled again with consecutiveFailures 0; notifications from now on are delivered, earlier ones are not re-sent' })
+  @ApiNotFoundResponse({ description: "a missing id and another user's id answer alike" })
+  enable(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<WebhookView> {
+    return this.webhooks.enable(caller.id, id);
   }
 
   @Delete(':id')

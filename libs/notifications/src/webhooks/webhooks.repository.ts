@@ -62,6 +62,19 @@ export class WebhooksRepository {
     return deleted;
   }
 
+  /** Enables a disabled endpoint again with a fresh failure count; undefined when the id is missing or another user's. */
+  async enableOwned(userId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows = await query(
+      this.em,
+      `update webhooks set disabled_at = null, consecutive_failures = 0 where id = ? and user_id = ? returning ${COLUMNS}`,
+      [id, userId],
+    );
+    if (!rows[0]) return undefined;
+    this.reach.forget();
+    return toEndpoint(rows[0]);
+  }
+
   async enabledFor(userId: string): Promise<WebhookEndpoint[]> {
     const rows = await query(this.em, `select ${COLUMNS} from webhooks where user_id = ? and disabled_at is null order by created_at, id`, [userId]);
     return rows.map(toEndpoint);

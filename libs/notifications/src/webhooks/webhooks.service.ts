@@ -29,6 +29,13 @@ export class WebhooksService {
     return toPage(items.map(toWebhookView), total, page);
   }
 
+  /** The way back after `disableAfterFailures`: deliveries resume with the next notification (nothing is re-sent). */
+  async enable(userId: string, id: string): Promise<WebhookView> {
+    const endpoint = await this.webhooks.enableOwned(userId, id);
+    if (!endpoint) throw notFound(`webhook ${id}`);
+    return toWebhookView(endpoint);
+  }
+
   async remove(userId: string, id: string): Promise<void> {
     if (!(await this.webhooks.deleteOwned(userId, id))) throw notFound(`webhook ${id}`);
   }
