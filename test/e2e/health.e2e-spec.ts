@@ -1,53 +1,9 @@
 // /health/live and /health/ready from outside, including a database that disappears under a running server.
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ApiClient } from './support/api-client';
 import { e2eMode } from './support/e2e-mode';
-import { ROOT, RunningServer, startServer } from './support/server-process';
+import { RunningServer, startServer } from './support/server-process';
+import { StandaloneDatabase, STANDALONE_START_TIMEOUT_MS, startStandaloneDatabase } from './support/standalone-database';
 import { waitFor } from './support/wait-for';
-
-const PGLITE_SERVER = join(ROOT, 'dist/test/fakes/pglite-server.js');
-const STANDALONE_START_TIMEOUT_MS = 60_000;
-
-interface StandaloneDatabase {
-  url: string;
-  process: ChildProcess;
-  kill(): Promise<void>;
-}
-
-/** The standalone PGlite server from test/fakes, which the test can kill like a crashed database. */
-async function startStandaloneDatabase(): Promise<StandaloneDatabase> {
-  const child = spawn(process.execPath, [PGLITE_SERVER], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // PGlite runs initdb in WebAssembly at every start: seconds, more on a busy machine
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pglite-server did not listen within ${STANDALONE_START_TIMEOUT_MS} ms: ${output}`));
-    }, STANDALONE_START_TIMEOUT_MS);
-    child.stdout!.on('data', () => {
-      const match = /\{"port":(\d+)\}/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      resolvePort(Number(match[1]));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`pglite-server exited with ${code} before listening: ${output}`));
-    });
-  });
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    process: child,
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 describe('health', () => {
   describe('with the database up', () => {
@@ -100,7 +56,7 @@ describe('health', () => {
 
     afterAll(async () => {
       await server?.dispose();
-      await database?.kill();
+      await database?.dispose();
     });
 
     it('answers ready 200 first, then 503 naming the database under "error" once it is killed', async () => {

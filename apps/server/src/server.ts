@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig, ProfileName, ProfileService } from '@tradepulse/config';
 import { readStoredProfile } from '@tradepulse/monitoring';
 import { SocketIoAdapter } from '@tradepulse/notifications';
-import { DatabaseConnection, EmbeddedDatabase, RouteStats, runMigrations } from '@tradepulse/platform';
+import { DatabaseConnection, EmbeddedDatabase, RouteStats, runMigrations, stopDatabaseRetries } from '@tradepulse/platform';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -44,6 +44,7 @@ export async function serve(config: AppConfig, { connection, embedded }: { conne
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopDatabaseRetries();
     const logger = new NestLogger('Shutdown');
     logger.log(`${signal}: draining HTTP, closing queues and the database`);
     setTimeout(() => {

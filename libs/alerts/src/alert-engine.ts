@@ -1,12 +1,12 @@
 // Wires the pure TriggerIndex to I/O: loads active alerts at start, evaluates every tick batch, commits
-// firings through AlertFiringWriter (serially, retried), and publishes AlertTriggered.
+// firings through AlertFiringWriter (serially; retried for as long as the database is unreachable), and
+// publishes AlertTriggered.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { ProfileService } from '@tradepulse/config';
 import { MarketDataService, Tick } from '@tradepulse/market-data';
-import { AppCache, counter, EventBus, histogram } from '@tradepulse/platform';
+import { AppCache, counter, EventBus, histogram, isDatabaseUnavailable, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
 import PQueue from 'p-queue';
-import pRetry from 'p-retry';
 import { Alert } from './alert.entity';
 import { AlertFiringWriter, CommittedFiring, Firing } from './alert-firing.writer';
 import { AlertFields, toIndexedAlert } from './alert-view';
@@ -131,17 +131,26 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
   private async commit(firings: Firing[]): Promise<void> {
     const end = commitSeconds.startTimer();
     try {
-      const committed = await pRetry(() => this.writer.commit(firings), {
-        retries: 8,
-        minTimeout: 200,
-        maxTimeout: 5000,
-        onFailedAttempt: (error) => this.logger.warn(`committing ${firings.length} firings failed (attempt ${error.attemptNumber}): ${error.message}`),
+      const committed = await retryWhileDatabaseUnavailable(() => this.writer.commit(firings), {
+        otherErrorAttempts: 3,
+        onRetry: (error) => {
+          // an outage retries every 2 s: the first failures and then every tenth are enough to follow it
+          if (error.attemptNumber <= 3 || error.attemptNumber % 10 === 0) {
+            this.logger.warn(`committing ${firings.length} firings failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
+          }
+        },
       });
       triggersTotal.inc(committed.length);
       const users = new Set(committed.map((c) => c.userId));
       await Promise.all([...users].map((userId) => this.cache.invalidateTag(`${userId}:alerts`)));
       for (const firing of committed) this.bus.emit('alert.triggered', firing);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // only a stopping process gives up on an unreachable database: the alerts are still active in it, and the
+        // next start compares its first tick with the last persisted price, so a crossing fires then (late)
+        this.logger.error(`stopping with ${firings.length} alert firings not committed (database unreachable); they fire again after the restart`);
+        return;
+      }
       // the database is the truth: reload from it so nothing that did not commit stays out of the index
       this.logger.error(`could not commit ${firings.length} alert firings: ${(error as Error).message}; rebuilding the index from the database`);
       await this.rebuild().catch((e: Error) => this.logger.error(`index rebuild failed: ${e.message}`));

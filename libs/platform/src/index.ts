@@ -12,6 +12,8 @@ export * from './cache/app-cache';
 export * from './cache/cache-metadata';
 export * from './cache/cache.decorators';
 export * from './database/bound-query';
+export * from './database/database-unavailable';
+export * from './database/retry-while-unavailable';
 export * from './database/database-connection';
 export * from './database/embedded-database';
 export * from './database/run-migrations';

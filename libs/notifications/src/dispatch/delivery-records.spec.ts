@@ -107,4 +107,24 @@ describe('DeliveryRecords', () => {
       ],
     ]);
   });
+
+  it('waits out an unreachable database: outcomes and claims are written once it answers, nothing is dropped', async () => {
+    const { log, records } = setUp();
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const mark = log.mark.bind(log);
+    const claim = log.claim.bind(log);
+    let outages = 2;
+    log.mark = async (outcomes) => (outages-- > 0 ? Promise.reject(refused()) : mark(outcomes));
+    log.claim = async (requests) => (outages-- > 0 ? Promise.reject(refused()) : claim(requests));
+    await records.mark('websocket', ['1'], 'sent');
+    expect(log.marks).toEqual([[{ id: '1', channel: 'websocket', status: 'sent', error: undefined }]]);
+    outages = 2;
+    expect(await records.claim(['2'], [{ channel: 'websocket', status: 'claimed' }])).toEqual(new Map([['websocket', ['2']]]));
+  });
+
+  it('fails an outcome at once on an error other than an unreachable database', async () => {
+    const { log, records } = setUp();
+    log.mark = async () => Promise.reject(Object.assign(new Error('value too long'), { code: '22001' }));
+    await expect(records.mark('websocket', ['1'], 'sent')).rejects.toThrow('value too long');
+  });
 });

@@ -2,8 +2,8 @@
 // flush thinks, but every claim (and every outcome) of one event-loop turn goes to the database as one
 // statement. A burst of critical notifications, each its own flush, thus costs one claim statement and one
 // outcome statement per turn, not two per notification.
-import { Injectable } from '@nestjs/common';
-import { StatementCoalescer } from '@tradepulse/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import { retryWhileDatabaseUnavailable, StatementCoalescer } from '@tradepulse/platform';
 import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
 export type { ChannelPlan } from '../store/deliveries.repository';
@@ -18,14 +18,21 @@ const MAX_ROWS = 5_000;
 
 @Injectable()
 export class DeliveryRecords {
+  private readonly logger = new Logger('DeliveryRecords');
   private readonly claims: StatementCoalescer<DispatchClaim, string[]>;
   private readonly outcomes: StatementCoalescer<DeliveryOutcome, void>;
 
   constructor(repository: DeliveriesRepository) {
     const options = { maxInFlight: MAX_IN_FLIGHT, maxRows: MAX_ROWS };
+    // a database restart must not turn sent notifications into stale claims (sent again later) nor hold flushed
+    // batches back until the recovery sweep: both statements wait for it, and what arrives meanwhile joins the next
+    const waitingOut = (kind: string) => (error: Error & { attemptNumber: number }) => {
+      if (error.attemptNumber === 1 || error.attemptNumber % 10 === 0) this.logger.warn(`${kind} waits for the database (attempt ${error.attemptNumber}): ${error.message}`);
+    };
     this.claims = new StatementCoalescer(async (requests) => {
       const won = new Map<string, string[]>();
-      for (const { id, channel } of await repository.claim(requests)) append(won, id, channel);
+      const claimed = await retryWhileDatabaseUnavailable(() => repository.claim(requests), { onRetry: waitingOut('claiming deliveries') });
+      for (const { id, channel } of claimed) append(won, id, channel);
       // an id asked twice in one statement left the queue once: its claims go to the first asker only
       return requests.map((request) => {
         const channels = won.get(request.id) ?? [];
@@ -34,7 +41,7 @@ export class DeliveryRecords {
       });
     }, options);
     this.outcomes = new StatementCoalescer(async (rows) => {
-      await repository.mark(rows);
+      await retryWhileDatabaseUnavailable(() => repository.mark(rows), { onRetry: waitingOut('recording delivery outcomes') });
       return rows.map(() => undefined);
     }, options);
   }

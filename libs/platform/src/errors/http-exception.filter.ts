@@ -2,6 +2,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainError, DomainErrorKind } from './domain-errors';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -14,6 +15,9 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   not_ready: 409,
 };
+
+/** what a client is told to wait while the database is unreachable (a restart takes seconds) */
+const DATABASE_RETRY_AFTER_SEC = 5;
 
 export interface ErrorBody {
   statusCode: number;
@@ -31,7 +35,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.warn(`${request?.method} ${request?.url} answered 503: ${(exception as Error)?.message}`);
+      void reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SEC));
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, reqId: request?.id }, `unhandled error on ${request?.method} ${request?.url}`);
     }
     void reply.status(body.statusCode).send(body);
@@ -48,6 +55,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return body(fastifyStatus, fastifyMessage(exception as { code?: string; message: string }));
     }
+    if (isDatabaseUnavailable(exception)) return body(HttpStatus.SERVICE_UNAVAILABLE, 'database: unavailable for the moment; nothing was changed, retry shortly');
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 }
