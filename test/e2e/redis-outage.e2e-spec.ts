@@ -26,9 +26,10 @@ describe('Redis outage', () => {
   let redis: ChildProcess;
   let server: RunningServer;
   let user: ApiClient;
+  let port: number;
 
   beforeAll(async () => {
-    const port = await freePort();
+    port = await freePort();
     redis = await startRedis(port);
     server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     user = await new ApiClient(server.url).register(uniqueName('redisfan'));
@@ -53,5 +54,12 @@ describe('Redis outage', () => {
     expect(keys.status).toBe(201);
     // bounded by the cache timeout (200 ms per call) plus the database, never hanging
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('is ready again once Redis is back, without a restart, and caches again', async () => {
+    redis = await startRedis(port);
+    await waitUntil(async () => (await user.get('/health/ready')).status === 200, 15_000);
+    expect((await user.get('/health/ready')).body.details.redis.status).toBe('up');
+    await waitUntil(async () => (await user.get('/api/v1/me')).headers.get('x-cache') === 'HIT', 10_000);
   });
 });
