@@ -9,6 +9,14 @@ import { Worker } from 'node:worker_threads';
 
 const THREAD_SCRIPT = join(__dirname, 'embedded-database.worker.js');
 
+/**
+ * The database thread's V8 young generation. Its JavaScript is PGlite's glue and pglite-socket's framing (short-lived
+ * buffers per message); PostgreSQL's own memory is WebAssembly memory outside the V8 heap. Node's default lets the
+ * young generation grow to 16 MB of semi-spaces; 6 MB (2 MB semi-spaces) is 4 MB less RSS and, measured here,
+ * no change in bulk inserts, single-row inserts or point selects through the socket.
+ */
+const THREAD_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 };
+
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
   /** pglite-socket's limit: at least the largest pool plus the short-lived start-up connections */
@@ -63,7 +71,7 @@ function compileWasmOnce(): void {
 }
 
 function createDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
-  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'create' } satisfies DatabaseThreadData });
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'create' } satisfies DatabaseThreadData, resourceLimits: THREAD_RESOURCE_LIMITS });
   return new Promise<void>((resolve, reject) => {
     const fail = (reason: string) => reject(new Error(`creating the embedded database failed: ${reason}`));
     worker.once('error', (error) => fail(error.message));
@@ -72,7 +80,7 @@ function createDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
 }
 
 function serveDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
-  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'serve' } satisfies DatabaseThreadData });
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'serve' } satisfies DatabaseThreadData, resourceLimits: THREAD_RESOURCE_LIMITS });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let stopping = false;
   return new Promise<EmbeddedDatabase>((resolve, reject) => {
