@@ -8,6 +8,12 @@ import { machineAfter, machineBefore } from './support/machine';
 import { registerUser, startBenchServer } from './support/server';
 
 const LOAD = { connections: 100, durationSec: 10, warmupSec: 3 };
+/**
+ * Idle RSS is read after the server has had this long without a request: V8 gives back the young generation that
+ * start-up grew only once it sees the process idle (20–45 s here), so RSS at the moment of ready overstates it.
+ */
+const IDLE_SEC = 60;
+const IDLE_SAMPLE_SEC = 5;
 /** Server and bare Fastify are measured in alternation, so that a shared machine's load swings reach both sides. */
 const ROUNDS = 3;
 
@@ -21,9 +27,11 @@ export async function runHttpBench(): Promise<BenchResult> {
   const server = await startBenchServer({ env: { ...env, ADMIN_API_KEY: first.adminKey }, dataDir: first.dataDir });
   const rounds: Array<{ tradepulse: LoadFigures; bare: LoadFigures; ratio: number }> = [];
   let rssAfterStartMb: number;
+  let rssIdle: number[];
   let rssAfterRunMb: number;
   try {
     rssAfterStartMb = server.rssMb();
+    rssIdle = await sampleIdleRss(server.rssMb);
     const user = await registerUser(server.url, `bench_${Date.now()}`);
     await withBareFastify(async (bareUrl) => {
       for (let round = 0; round < ROUNDS; round++) {
@@ -50,6 +58,7 @@ export async function runHttpBench(): Promise<BenchResult> {
       route: 'GET /api/v1/me (authenticated, cached per user)',
       serverEnv: 'LOG_LEVEL=warn MARKET_FEED=manual, rate limits raised to 1e8/min',
       coldStart: 'spawn → first 200 from /health/ready; first start on an empty DATA_DIR, then a restart on it (the measured server)',
+      idleRss: `RSS of the restarted server left without requests for ${IDLE_SEC} s after ready, sampled every ${IDLE_SAMPLE_SEC} s (MB): ${rssIdle.join(', ')}`,
     },
     metrics: {
       reqPerSec: tradepulse.reqPerSec,
@@ -59,12 +68,23 @@ export async function runHttpBench(): Promise<BenchResult> {
       errors: rounds.reduce((sum, r) => sum + r.tradepulse.errors, 0),
       coldStartFirstRunMs: Math.round(firstStartMs),
       coldStartToReadyMs: Math.round(server.coldStartMs),
-      rssAfterStartMb,
+      rssAtReadyMb: rssAfterStartMb,
+      rssIdleMb: rssIdle[rssIdle.length - 1],
       rssAfterRunMb,
     },
     baseline: { reqPerSec: bare.reqPerSec, p50Ms: bare.p50Ms, p99Ms: bare.p99Ms, non2xx: bare.non2xx, errors: bare.errors },
     ratio: Math.round(median.ratio * 1000) / 1000,
   };
+}
+
+/** RSS every IDLE_SAMPLE_SEC while the server is left alone for IDLE_SEC; the last sample is the idle RSS. */
+async function sampleIdleRss(rssMb: () => number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let waited = 0; waited < IDLE_SEC; waited += IDLE_SAMPLE_SEC) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_SEC * 1000));
+    samples.push(rssMb());
+  }
+  return samples;
 }
 
 /** Starts the hello-world in a child process, runs `work` against it, stops it. */

@@ -1,8 +1,9 @@
 // Notifications end to end on the real server: outbox rows (the triggering events) inserted into the server's
 // database → OutboxRelay → NotificationDispatcher (batcher) → websocket channel → 1,000 Socket.IO clients in a
 // separate process (support/socket-swarm.ts). Delivered notifications/s and event → receipt latency, for
-// `critical` (skips the batch window) at 5,000/s and at the highest sustained rate, and for `normal` priority
-// with the profile's batch window; plus server memory per idle connection. On PostgreSQL when DATABASE_URL is
+// `critical` (skips the batch window: one message per notification) at 5,000/s and at the highest sustained rate,
+// and for `normal` priority (batched by the profile's window and size) at 5,000/s and at the highest sustained
+// rate; plus server memory per idle connection. On PostgreSQL when DATABASE_URL is
 // set, else on a standalone PGlite server (the embedded database, reachable by the bench too).
 import type { BenchResult } from './support/bench-result';
 import { databaseMode, machineAfter, machineBefore, round } from './support/machine';
@@ -20,8 +21,10 @@ const FIXED_RATE_PER_SEC = 5_000;
 const BATCH_WINDOW_MS = 2_000;
 /** one relay pass per producer commit (the producer commits every 10 ms), as the in-process nudge would give */
 const RELAY_INTERVAL_MS = 10;
-/** the search for the highest sustained critical rate doubles from here, then bisects once */
+/** the search for the highest sustained critical rate doubles from here, then bisects */
 const LADDER_START_PER_SEC = 100;
+/** normal priority starts higher: batching is what it is for */
+const NORMAL_LADDER_START_PER_SEC = 2_500;
 const LADDER_STEP_MS = 5_000;
 const LADDER_BISECTIONS = 2;
 /** 100/s doubled 9 times is 51,200/s, past the 20,000/s target; then the bisections */
@@ -49,18 +52,21 @@ const criticalPhase = (rate: number, durationMs: number, settleMs: number): Phas
   drainTimeoutMs: 20_000,
 });
 
+/** Normal priority waits in the batch window by design: that wait is expected, not backlog. */
+const normalPhase = (rate: number, durationMs: number): PhaseSpec => ({
+  name: `normal-${rate}`,
+  priority: 'normal',
+  ratePerSec: rate,
+  durationMs,
+  settleMs: BATCH_WINDOW_MS + 1_000,
+  expectedWaitMs: BATCH_WINDOW_MS,
+  drainTimeoutMs: BATCH_WINDOW_MS + 20_000,
+});
+
 const PHASES = {
   warmUp: { ...criticalPhase(100, 2_000, 500), name: 'warm-up' },
   critical: criticalPhase(FIXED_RATE_PER_SEC, 10_000, 1_000),
-  normal: {
-    name: `normal-${FIXED_RATE_PER_SEC}`,
-    priority: 'normal',
-    ratePerSec: FIXED_RATE_PER_SEC,
-    durationMs: 10_000,
-    settleMs: BATCH_WINDOW_MS + 1_000,
-    expectedWaitMs: BATCH_WINDOW_MS,
-    drainTimeoutMs: BATCH_WINDOW_MS + 20_000,
-  },
+  normal: normalPhase(FIXED_RATE_PER_SEC, 10_000),
 } satisfies Record<string, PhaseSpec>;
 
 interface Setup {
@@ -74,6 +80,7 @@ interface Measured {
   ladder: PhaseFigures[];
   critical: PhaseFigures;
   normal: PhaseFigures;
+  normalLadder: PhaseFigures[];
   disconnects: number | undefined;
 }
 
@@ -98,8 +105,11 @@ export async function runNotificationsBench(): Promise<BenchResult> {
     const context: PhaseContext = { producer, swarm, serverUrl: server.url, adminKey: server.adminKey, pids: pidsOf(server, pglite, swarm) };
 
     await runPhase(context, PHASES.warmUp);
-    const ladder = await searchSustainedRate(context);
-    const measured: Measured = { ladder, critical: await runPhase(context, PHASES.critical), normal: await runPhase(context, PHASES.normal), disconnects: undefined };
+    const ladder = await searchSustainedRate(context, LADDER_START_PER_SEC, (rate) => criticalPhase(rate, LADDER_STEP_MS, 500));
+    const critical = await runPhase(context, PHASES.critical);
+    const normal = await runPhase(context, PHASES.normal);
+    const normalLadder = await searchSustainedRate(context, NORMAL_LADDER_START_PER_SEC, (rate) => normalPhase(rate, LADDER_STEP_MS + BATCH_WINDOW_MS));
+    const measured: Measured = { ladder, critical, normal, normalLadder, disconnects: undefined };
     measured.disconnects = (await swarm.stop())?.disconnects;
     return {
       name: 'notifications',
@@ -115,17 +125,17 @@ export async function runNotificationsBench(): Promise<BenchResult> {
 }
 
 /**
- * The highest critical rate the pipeline sustains: doubling from LADDER_START_PER_SEC until a step fails, then
- * LADDER_BISECTIONS steps halfway between the best pass and the lowest failure. Stops early when a step leaves
- * notifications undelivered (its backlog would spill into the next step).
+ * The highest rate the pipeline sustains: doubling from `startPerSec` until a step fails, then LADDER_BISECTIONS
+ * steps halfway between the best pass and the lowest failure. Stops early when a step leaves notifications
+ * undelivered (its backlog would spill into the next step).
  */
-async function searchSustainedRate(context: PhaseContext): Promise<PhaseFigures[]> {
+async function searchSustainedRate(context: PhaseContext, startPerSec: number, phaseAt: (rate: number) => PhaseSpec): Promise<PhaseFigures[]> {
   const steps: PhaseFigures[] = [];
   let passed = 0;
   let failed = Infinity;
-  let rate = LADDER_START_PER_SEC;
+  let rate = startPerSec;
   for (let bisections = 0; steps.length < LADDER_MAX_STEPS && bisections <= LADDER_BISECTIONS; ) {
-    const step = await runPhase(context, criticalPhase(rate, LADDER_STEP_MS, 500));
+    const step = await runPhase(context, phaseAt(rate));
     steps.push(step);
     if (!step.drained) break;
     if (step.sustained) passed = rate;
@@ -141,8 +151,9 @@ async function searchSustainedRate(context: PhaseContext): Promise<PhaseFigures[
   return steps;
 }
 
-function metrics(setup: Setup, { ladder, critical, normal }: Measured): Record<string, number> {
-  const best = [...ladder, critical].filter((step) => step.sustained).sort((a, b) => b.targetPerSec - a.targetPerSec)[0];
+function metrics(setup: Setup, { ladder, critical, normal, normalLadder }: Measured): Record<string, number> {
+  const best = bestSustained([...ladder, critical]);
+  const bestNormal = bestSustained([...normalLadder, normal]);
   return {
     critical5000OfferedPerSec: critical.offeredPerSec,
     critical5000DeliveredPerSec: critical.deliveredPerSec,
@@ -161,14 +172,24 @@ function metrics(setup: Setup, { ladder, critical, normal }: Measured): Record<s
     normal5000Notifications: normal.received,
     normal5000Messages: normal.messages,
     normal5000NotificationsPerMessage: round(normal.received / Math.max(1, normal.messages), 2),
+    normalMaxSustainedRatePerSec: bestNormal?.targetPerSec ?? 0,
+    normalMaxSustainedDeliveredPerSec: bestNormal?.deliveredPerSec ?? 0,
+    normalMaxSustainedP50Ms: bestNormal?.p50Ms ?? Number.NaN,
+    normalMaxSustainedP99Ms: bestNormal?.p99Ms ?? Number.NaN,
+    normalMaxSustainedNotificationsPerMessage: bestNormal ? round(bestNormal.received / Math.max(1, bestNormal.messages), 2) : Number.NaN,
+    normalPeakDeliveredPerSec: Math.max(...[...normalLadder, normal].map((step) => step.deliveredPerSec)),
     memoryPerIdleConnectionKb: round(((setup.rssWithMb - setup.rssWithoutMb) * 1024) / Math.max(1, setup.connected.connected), 1),
     serverRssWithoutClientsMb: setup.rssWithoutMb,
     serverRssWithIdleClientsMb: setup.rssWithMb,
   };
 }
 
-function conditions(server: BenchServer, pglite: StandalonePglite | undefined, setup: Setup, { ladder, critical, normal, disconnects }: Measured): Record<string, unknown> {
-  const highestPerUser = Math.max(...[...ladder, critical, normal].map((phase) => phase.offeredPerSec)) / CLIENTS;
+function bestSustained(steps: readonly PhaseFigures[]): PhaseFigures | undefined {
+  return steps.filter((step) => step.sustained).sort((a, b) => b.targetPerSec - a.targetPerSec)[0];
+}
+
+function conditions(server: BenchServer, pglite: StandalonePglite | undefined, setup: Setup, { ladder, critical, normal, normalLadder, disconnects }: Measured): Record<string, unknown> {
+  const highestPerUser = Math.max(...[...ladder, critical, normal, ...normalLadder].map((phase) => phase.offeredPerSec)) / CLIENTS;
   return {
     databaseMode: pglite
       ? 'standalone PGlite server (dist/test/fakes/pglite-server.js, in memory) on loopback: the embedded database, reachable by the producer'
@@ -182,10 +203,10 @@ function conditions(server: BenchServer, pglite: StandalonePglite | undefined, s
     latency: 'receipt Date.now() in the swarm − data.sentAt: one machine clock, 1 ms resolution; p50/p99 over every notification of the phase',
     deliveredRate: 'receipts per second while the producer offered, leaving out the first 0.5–1 s (critical) or batch window + 1 s (normal); for a phase stopped by the backlog guard: every receipt over first INSERT → last receipt (the throughput while saturated)',
     backlogGuard: 'the producer stops early once inserted − received exceeds 500 + batch window × rate + 1 s of the rate delivered so far in the phase: the rate is then not sustained, and the figures are of what was produced',
-    sustained: `everything arrived, delivered ≥ 95% of offered, producer reached ≥ 95% of the target, p99 ≤ ${SUSTAINED_P99_MS} ms, not stopped by the guard`,
-    phases: [...ladder, critical, normal].map(describePhase),
+    sustained: `everything arrived, delivered ≥ 95% of offered, producer reached ≥ 95% of the target, p99 ≤ ${SUSTAINED_P99_MS} ms beyond the designed wait (critical: none; normal: the ${BATCH_WINDOW_MS} ms batch window), not stopped by the guard`,
+    phases: [...ladder, critical, normal, ...normalLadder].map(describePhase),
     idleMemory: `server RSS: median of ${RSS_SAMPLES} samples before the swarm connects, and ${IDLE_SETTLE_MS / 1000} s after it did (${setup.rssWithoutMb} → ${setup.rssWithMb} MB)`,
-    targets: `≥ 20,000 notifications/s delivered: ${Math.max(...[...ladder, critical].map((s) => s.deliveredPerSec))}/s at best; p99 ≤ 50 ms at 5,000/s critical: ${critical.p99Ms} ms${critical.sustained ? '' : ' (5,000/s not sustained)'} — reported, not asserted`,
+    targets: `≥ 20,000 notifications/s delivered: critical (one message each) ${Math.max(...[...ladder, critical].map((s) => s.deliveredPerSec))}/s at best, normal (batched) ${Math.max(...[...normalLadder, normal].map((s) => s.deliveredPerSec))}/s at best; p99 ≤ 50 ms at 5,000/s critical: ${critical.p99Ms} ms${critical.sustained ? '' : ' (5,000/s not sustained)'} — reported, not asserted`,
   };
 }
 
