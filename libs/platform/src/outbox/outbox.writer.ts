@@ -21,7 +21,8 @@ export class OutboxWriter {
 
   /**
    * `em` must be the transactional EntityManager of the state change. The rows travel as ONE bound jsonb
-   * parameter, not inlined into the SQL text (see queryBound).
+   * parameter, not inlined into the SQL text (see queryBound). Nothing checks a row's user_id against users: take
+   * it from a row of the state change that references the user (see Migration20261124000730OutboxOwnerFromProducer).
    */
   async append(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
@@ -48,7 +49,7 @@ export class OutboxWriter {
   /**
    * `insert into outbox … <select>`, for a statement that computes its notifications in the database (a
    * data-modifying CTE over the rows it just changed), so they never travel through this process. `select` yields,
-   * in order: event_key, user_id, category, priority, title, body, data (jsonb), occurred_at.
+   * in order: event_key, user_id (from a row it changed, as for append()), category, priority, title, body, data (jsonb), occurred_at.
    *
    * `duplicateKeys: 'skip'` drops a row whose event key is already in the outbox. `'fail'` is for a statement whose
    * keys cannot repeat by construction (each names a state change that statement itself made, once): it spares the
