@@ -88,7 +88,7 @@ export class AlertFiringWriter {
         select id, user_id, tick_price, late, at from fired
       ), notified as (
         -- event keys are alert id + firing time: unique for the same reason as the trigger rows
-        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED, { duplicateKeys: 'fail' })}
+        ${outbox.insertSelectSql(NOTIFICATION_OF_FIRED)}
       )
       select id, user_id, symbol, condition, price::text as price, percent::text as percent, frequency, tick_price::text as tick_price, at, late
       from fired`;

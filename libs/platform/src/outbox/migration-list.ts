@@ -5,4 +5,5 @@ export const outboxMigrations = lazyMigrations(() => require('./migrations') as 
   'Migration20261124000150Outbox',
   'Migration20261124000700OutboxDeleteRelayed',
   'Migration20261124000730OutboxOwnerFromProducer',
+  'Migration20261124000740OutboxKeysUniqueWhenRelayed',
 ]);

@@ -82,3 +82,20 @@ export class Migration20261124000730OutboxOwnerFromProducer extends Migration {
   }
 }
 
+/**
+ * The outbox no longer keeps event keys unique: the relay does, where it matters. It inserts each outbox row's
+ * notification `on conflict (event_key) do nothing` into notifications, whose event key is unique, so an event
+ * appended twice (a replay) is relayed into one notification and its second row is deleted like any other. The
+ * outbox's own unique index cost every appended row a second index insertion with a uniqueness check on a
+ * 60-byte text key: 10% of the database time of a tick firing 1,000 alerts (26 → 23.5 ms of backend CPU).
+ */
+export class Migration20261124000740OutboxKeysUniqueWhenRelayed extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table "outbox" drop constraint if exists "outbox_event_key_key";');
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('delete from "outbox" o using "outbox" first where first."event_key" = o."event_key" and first."id" < o."id";');
+    this.addSql('alter table "outbox" add constraint "outbox_event_key_key" unique ("event_key");');
+  }
+}

@@ -23,6 +23,7 @@ export class OutboxWriter {
    * `em` must be the transactional EntityManager of the state change. The rows travel as ONE bound jsonb
    * parameter, not inlined into the SQL text (see queryBound). Nothing checks a row's user_id against users: take
    * it from a row of the state change that references the user (see Migration20261124000730OutboxOwnerFromProducer).
+   * An event key appended twice (a replayed event) is not refused here: the relay creates one notification per key.
    */
   async append(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
@@ -40,8 +41,7 @@ export class OutboxWriter {
       em,
       `${INSERT_INTO_OUTBOX}
        select ${OUTBOX_COLUMNS}
-       from jsonb_to_recordset(?::jsonb) as r(event_key text, user_id uuid, category text, priority text, title text, body text, data jsonb, occurred_at timestamptz)
-       on conflict (event_key) do nothing`,
+       from jsonb_to_recordset(?::jsonb) as r(event_key text, user_id uuid, category text, priority text, title text, body text, data jsonb, occurred_at timestamptz)`,
       [JSON.stringify(rows)],
     );
   }
@@ -50,15 +50,9 @@ export class OutboxWriter {
    * `insert into outbox … <select>`, for a statement that computes its notifications in the database (a
    * data-modifying CTE over the rows it just changed), so they never travel through this process. `select` yields,
    * in order: event_key, user_id (from a row it changed, as for append()), category, priority, title, body, data (jsonb), occurred_at.
-   *
-   * `duplicateKeys: 'skip'` drops a row whose event key is already in the outbox. `'fail'` is for a statement whose
-   * keys cannot repeat by construction (each names a state change that statement itself made, once): it spares the
-   * per-row conflict check and speculative insertion, about a tenth of the database's work for 1,000 rows, and a
-   * duplicate would still fail the statement on the unique key instead of passing unnoticed.
    */
-  insertSelectSql(select: string, { duplicateKeys }: { duplicateKeys: 'skip' | 'fail' } = { duplicateKeys: 'skip' }): string {
-    const onConflict = duplicateKeys === 'skip' ? ' on conflict (event_key) do nothing' : '';
-    return `${INSERT_INTO_OUTBOX} ${select}${onConflict}`;
+  insertSelectSql(select: string): string {
+    return `${INSERT_INTO_OUTBOX} ${select}`;
   }
 
   /** Call after the transaction that appended rows has committed. */
