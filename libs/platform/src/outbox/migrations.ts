@@ -95,7 +95,7 @@ export class Migration20261124000740OutboxKeysUniqueWhenRelayed extends Migratio
   }
 
   override async down(): Promise<void> {
-    this.addSql('delete from "outbox" o using "outbox" first where first."event_key" = o."event_key" and first."id" < o."id";');
+    this.addSql('delete from "outbox" o using "outbox" kept where kept."event_key" = o."event_key" and kept."id" < o."id";');
     this.addSql('alter table "outbox" add constraint "outbox_event_key_key" unique ("event_key");');
   }
 }
