@@ -26,6 +26,7 @@ export interface AlertsEngineBenchResult {
 
 /** What both evaluators offer the tick loop. */
 interface Evaluator {
+  seedLastPrice(symbol: string, price: number): void;
   add(alert: IndexedAlert): void;
   evaluate(symbol: string, price: number, atMs: number): readonly FiredAlert[];
 }
@@ -116,7 +117,9 @@ function createTickStream(market: Market, ticks: number): TickStream {
   return stream;
 }
 
+/** As the server starts: the persisted last prices first (AlertEngine.rebuild), then the active alerts. */
 function populate(evaluator: Evaluator, market: Market, alerts: number): void {
+  market.symbols.forEach((symbol, s) => evaluator.seedLastPrice(symbol, market.basePrices[s]));
   for (let n = 0; n < alerts; n++) evaluator.add(alertFor(n, market, market.basePrices[n % market.symbols.length], 3));
 }
 
