@@ -97,6 +97,7 @@ const GUARD_GRACE_MS = 250;
 const FIRST_FLUSH_GRACE_MS = 1_000;
 
 export async function runPhase(context: PhaseContext, spec: PhaseSpec): Promise<PhaseFigures> {
+  await context.producer.standInForAutovacuum();
   const histogramBefore = await serverLatency(context);
   const cpu = cpuMeter(context.pids);
   const abort = new AbortController();
