@@ -40,6 +40,7 @@ describe('database restart', () => {
     const refused = await trader.post('/api/v1/alerts', { symbol: SYMBOL, condition: 'below', price: 90 });
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/database/i) });
+    expect(refused.headers.get('retry-after')).toBe('5');
     await sendTicks(admin, { symbol: SYMBOL, price: 120 });
 
     await database.start();

@@ -16,6 +16,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   not_ready: 409,
 };
 
+const DATABASE_UNAVAILABLE = 'database: unavailable for the moment; nothing was changed, retry shortly';
 /** what a client is told to wait while the database is unreachable (a restart takes seconds) */
 const DATABASE_RETRY_AFTER_SEC = 5;
 
@@ -35,7 +36,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const body = this.toBody(exception);
-    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && isDatabaseUnavailable(exception)) {
       this.logger.warn(`${request?.method} ${request?.url} answered 503: ${(exception as Error)?.message}`);
       void reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SEC));
     } else if (body.statusCode >= 500) {
@@ -55,7 +56,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return body(fastifyStatus, fastifyMessage(exception as { code?: string; message: string }));
     }
-    if (isDatabaseUnavailable(exception)) return body(HttpStatus.SERVICE_UNAVAILABLE, 'database: unavailable for the moment; nothing was changed, retry shortly');
+    if (isDatabaseUnavailable(exception)) return body(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
     return body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 }
