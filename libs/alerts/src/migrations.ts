@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { cascadeByTriggerDown, cascadeByTriggerUp } from '@tradepulse/platform';
 
 export class Migration20261124000300Alerts extends Migration {
   override async up(): Promise<void> {
@@ -57,6 +58,8 @@ export class Migration20261124000600AlertTriggersOwnerFromAlert extends Migratio
   }
 }
 
+const TRIGGER_ROWS_OF_ALERTS = { child: 'alert_triggers', column: 'alert_id', parent: 'alerts' };
+
 /**
  * Trigger rows are written only by the firing statement, from the rows its own `UPDATE alerts … RETURNING` changed:
  * each alert row is locked by that update until the statement commits, so it exists when its trigger row is
@@ -66,30 +69,11 @@ export class Migration20261124000600AlertTriggersOwnerFromAlert extends Migratio
  */
 export class Migration20261124000720AlertTriggersCascadeByTrigger extends Migration {
   override async up(): Promise<void> {
-    this.addSql('alter table "alert_triggers" drop constraint if exists "alert_triggers_alert_id_fkey";');
-    this.addSql(`create function "alert_triggers_delete_with_alerts"() returns trigger language plpgsql as $$
-      begin
-        delete from alert_triggers t using gone where t.alert_id = gone.id;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger "alert_triggers_delete_with_alerts" after delete on "alerts"
-      referencing old table as gone for each statement execute function "alert_triggers_delete_with_alerts"();`);
-    this.addSql(`create function "alert_triggers_truncate_with_alerts"() returns trigger language plpgsql as $$
-      begin
-        truncate alert_triggers;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger "alert_triggers_truncate_with_alerts" after truncate on "alerts"
-      for each statement execute function "alert_triggers_truncate_with_alerts"();`);
+    for (const sql of cascadeByTriggerUp(TRIGGER_ROWS_OF_ALERTS)) this.addSql(sql);
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop trigger if exists "alert_triggers_truncate_with_alerts" on "alerts";');
-    this.addSql('drop function if exists "alert_triggers_truncate_with_alerts"();');
-    this.addSql('drop trigger if exists "alert_triggers_delete_with_alerts" on "alerts";');
-    this.addSql('drop function if exists "alert_triggers_delete_with_alerts"();');
-    this.addSql('delete from "alert_triggers" t where not exists (select 1 from "alerts" a where a.id = t.alert_id);');
-    this.addSql('alter table "alert_triggers" add constraint "alert_triggers_alert_id_fkey" foreign key ("alert_id") references "alerts" ("id") on delete cascade;');
+    for (const sql of cascadeByTriggerDown(TRIGGER_ROWS_OF_ALERTS)) this.addSql(sql);
   }
 }
 

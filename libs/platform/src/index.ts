@@ -12,6 +12,7 @@ export * from './cache/app-cache';
 export * from './cache/cache-metadata';
 export * from './cache/cache.decorators';
 export * from './database/bound-query';
+export * from './database/cascade-by-trigger';
 export * from './database/database-unavailable';
 export * from './database/retry-while-unavailable';
 export * from './database/database-connection';

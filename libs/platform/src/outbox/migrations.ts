@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { cascadeByTriggerDown, cascadeByTriggerUp } from '../database/cascade-by-trigger';
 
 export class Migration20261124000150Outbox extends Migration {
   override async up(): Promise<void> {
@@ -43,6 +44,8 @@ export class Migration20261124000700OutboxDeleteRelayed extends Migration {
   }
 }
 
+const OUTBOX_ROWS_OF_USERS = { child: 'outbox', column: 'user_id', parent: 'users' };
+
 /**
  * Outbox rows lose their foreign key to users, as trigger rows and notifications lost theirs. The key re-checked
  * the user once per row inside the producer's transaction: a lookup and a KEY SHARE lock (a WAL record) on the
@@ -55,30 +58,11 @@ export class Migration20261124000700OutboxDeleteRelayed extends Migration {
  */
 export class Migration20261124000730OutboxOwnerFromProducer extends Migration {
   override async up(): Promise<void> {
-    this.addSql('alter table "outbox" drop constraint if exists "outbox_user_id_fkey";');
-    this.addSql(`create function "outbox_delete_with_users"() returns trigger language plpgsql as $$
-      begin
-        delete from outbox o using gone where o.user_id = gone.id;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger "outbox_delete_with_users" after delete on "users"
-      referencing old table as gone for each statement execute function "outbox_delete_with_users"();`);
-    this.addSql(`create function "outbox_truncate_with_users"() returns trigger language plpgsql as $$
-      begin
-        truncate outbox;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger "outbox_truncate_with_users" after truncate on "users"
-      for each statement execute function "outbox_truncate_with_users"();`);
+    for (const sql of cascadeByTriggerUp(OUTBOX_ROWS_OF_USERS)) this.addSql(sql);
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop trigger if exists "outbox_truncate_with_users" on "users";');
-    this.addSql('drop function if exists "outbox_truncate_with_users"();');
-    this.addSql('drop trigger if exists "outbox_delete_with_users" on "users";');
-    this.addSql('drop function if exists "outbox_delete_with_users"();');
-    this.addSql('delete from "outbox" o where not exists (select 1 from "users" u where u."id" = o."user_id");');
-    this.addSql('alter table "outbox" add constraint "outbox_user_id_fkey" foreign key ("user_id") references "users" ("id") on delete cascade;');
+    for (const sql of cascadeByTriggerDown(OUTBOX_ROWS_OF_USERS)) this.addSql(sql);
   }
 }
 
