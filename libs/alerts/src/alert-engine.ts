@@ -133,12 +133,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     try {
       const committed = await retryWhileDatabaseUnavailable(() => this.writer.commit(firings), {
         otherErrorAttempts: 3,
-        onRetry: (error) => {
-          // an outage retries every 2 s: the first failures and then every tenth are enough to follow it
-          if (error.attemptNumber <= 3 || error.attemptNumber % 10 === 0) {
-            this.logger.warn(`committing ${firings.length} firings failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
-          }
-        },
+        log: { what: `committing ${firings.length} firings`, logger: this.logger },
       });
       triggersTotal.inc(committed.length);
       const users = new Set(committed.map((c) => c.userId));

@@ -26,12 +26,9 @@ export class DeliveryRecords {
     const options = { maxInFlight: MAX_IN_FLIGHT, maxRows: MAX_ROWS };
     // a database restart must not turn sent notifications into stale claims (sent again later) nor hold flushed
     // batches back until the recovery sweep: both statements wait for it, and what arrives meanwhile joins the next
-    const waitingOut = (kind: string) => (error: Error & { attemptNumber: number }) => {
-      if (error.attemptNumber === 1 || error.attemptNumber % 10 === 0) this.logger.warn(`${kind} waits for the database (attempt ${error.attemptNumber}): ${error.message}`);
-    };
     this.claims = new StatementCoalescer(async (requests) => {
       const won = new Map<string, string[]>();
-      const claimed = await retryWhileDatabaseUnavailable(() => repository.claim(requests), { onRetry: waitingOut('claiming deliveries') });
+      const claimed = await retryWhileDatabaseUnavailable(() => repository.claim(requests), { log: { what: 'claiming deliveries', logger: this.logger } });
       for (const { id, channel } of claimed) append(won, id, channel);
       // an id asked twice in one statement left the queue once: its claims go to the first asker only
       return requests.map((request) => {
@@ -41,7 +38,7 @@ export class DeliveryRecords {
       });
     }, options);
     this.outcomes = new StatementCoalescer(async (rows) => {
-      await retryWhileDatabaseUnavailable(() => repository.mark(rows), { onRetry: waitingOut('recording delivery outcomes') });
+      await retryWhileDatabaseUnavailable(() => repository.mark(rows), { log: { what: 'recording delivery outcomes', logger: this.logger } });
       return rows.map(() => undefined);
     }, options);
   }

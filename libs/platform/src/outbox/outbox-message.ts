@@ -1,7 +1,7 @@
 // What a plugin hands to the notifications pipeline. Written in the same transaction as the state change
-// that caused it; `eventKey` is unique per source event so a relayed or replayed event counts once (the outbox
-// dedupes rows still pending; the relay deletes a row once its notification exists, whose own unique event key
-// turns a replay after that into nothing).
+// that caused it; `eventKey` is unique per source event so a relayed or replayed event counts once (the outbox may
+// hold a replayed key twice; the relay creates notifications `on conflict (event_key) do nothing`, so the second
+// row becomes nothing).
 
 export type NotificationCategory = 'alert' | 'order' | 'signal' | 'report' | 'system';
 export type NotificationPriority = 'critical' | 'high' | 'normal' | 'low';
