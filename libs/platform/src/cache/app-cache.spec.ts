@@ -29,6 +29,17 @@ describe('AppCache on the in-process store', () => {
     expect(cache.peekTagVersion('u1:alerts')).toBe(version);
   });
 
+  it('gives a tag a version never seen before on every invalidation', async () => {
+    const cache = embeddedCache();
+    const seen = new Set(['0']);
+    for (let i = 0; i < 5; i++) {
+      await cache.invalidateTag('u1:alerts');
+      const version = cache.peekTagVersion('u1:alerts');
+      expect(seen.has(version)).toBe(false);
+      seen.add(version);
+    }
+  });
+
   it('treats an expired entry as a miss', async () => {
     const cache = embeddedCache();
     await cache.set('short', 'lived', 30);
