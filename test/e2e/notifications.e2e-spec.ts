@@ -14,6 +14,8 @@ import { waitFor } from './support/wait-for';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const PER_USER_SOCKETS = 3;
+/** short enough to pass inside a test; heartbeats every 300 ms keep listening clients active */
+const IDLE_TIMEOUT_SEC = 1;
 
 describe('notifications', () => {
   const fake = new FakeBotApi();
@@ -49,6 +51,8 @@ describe('notifications', () => {
       TP__WEBHOOKS__DISABLE_AFTER_FAILURES: '3',
       TP__QUEUES__RETRY_BACKOFF_MS: '200',
       TP__WEBSOCKET__MAX_CONNECTIONS_PER_USER: String(PER_USER_SOCKETS),
+      TP__WEBSOCKET__IDLE_TIMEOUT_SEC: String(IDLE_TIMEOUT_SEC),
+      TP__WEBSOCKET__PING_INTERVAL_MS: '300',
     });
     anonymous = new ApiClient(server.url);
     admin = anonymous.as(server.adminKey);
@@ -119,6 +123,26 @@ describe('notifications', () => {
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).not.toContain(seen[0].id);
       expect(back.batches).toHaveLength(2);
+    });
+
+    it('keeps a client that only listens connected past the idle timeout: its heartbeat replies count', async () => {
+      const listener = await user('listener');
+      const socket = await open({ token: listener.apiKey });
+      await new Promise((resolve) => setTimeout(resolve, (IDLE_TIMEOUT_SEC * 2 + 1) * 1000));
+      expect(socket.events).toEqual(['connect']);
+      const [alertId] = await fireAlerts(listener, 1);
+      await socket.waitForBatch(forAlert(alertId));
+    });
+
+    it('closes a connection whose client stopped answering heartbeats once the idle timeout passes, saying why', async () => {
+      const silent = await user('silent');
+      const socket = await open({ token: silent.apiKey });
+      // engine.io-client answers each ping by itself; dropping its pongs makes the client go quiet while the TCP stays open
+      const engine = socket.socket.io.engine as unknown as { _sendPacket: (type: string, ...rest: unknown[]) => void };
+      const send = engine._sendPacket.bind(engine);
+      engine._sendPacket = (type, ...rest) => (type === 'pong' ? undefined : send(type, ...rest));
+      expect(await socket.waitForDisconnect()).toBe('io server disconnect');
+      expect(socket.errors).toEqual([{ reason: expect.stringMatching(/^idle for more than 1 s/) }]);
     });
 
     it('stores a notification of a muted category without delivering it', async () => {

@@ -15,6 +15,8 @@ import { UserSendLimiter } from './user-send-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
 const MAX_SYMBOLS_PER_SOCKET = 100;
+/** the idle sweep runs this often, or twice per idle timeout when that is shorter */
+const IDLE_SWEEP_MS = 5_000;
 
 type SubscribeAnswer = { ok: true; symbols: string[] } | { ok: false; reason: string };
 
@@ -25,6 +27,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private readonly connections = new ConnectionRegistry();
   private readonly sendLimiter: UserSendLimiter;
   private readonly stops: Array<() => void> = [];
+  private idleSweep?: NodeJS.Timeout;
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -39,9 +42,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   afterInit(server: Server): void {
     server.use(socketAuthMiddleware(this.keys));
     this.stops.push(this.bus.on('market.ticks', ({ ticks }) => this.broadcastPrices(ticks)));
-    const sweep = setInterval(() => this.disconnectIdle(), 5_000);
-    sweep.unref();
-    this.stops.push(() => clearInterval(sweep));
+    this.scheduleIdleSweep();
   }
 
   /** Synchronous up to the verdict, so no client event is handled before it. */
@@ -57,7 +58,8 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
       this.connections.release(userId);
       notificationMetrics.websocketConnections.set(this.connections.size);
     });
-    socket.onAny(() => (data.lastActiveAt = Date.now()));
+    // any packet from the client counts, heartbeat replies included: a client that only listens is not idle
+    socket.conn.on('packet', () => (data.lastActiveAt = Date.now()));
     void socket.join(userRoom(userId));
     if (data.lastNotificationId !== undefined) void this.replay(socket, userId, data.lastNotificationId);
   }
@@ -90,6 +92,8 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
 
   async onModuleDestroy(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
+    clearTimeout(this.idleSweep);
+    this.idleSweep = undefined;
     await this.sendLimiter.stop();
   }
 
@@ -115,6 +119,16 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     for (const { symbol, price, ts } of latest.values()) this.server.to(priceRoom(symbol)).emit('price', { symbol, price, ts });
   }
 
+  private scheduleIdleSweep(): void {
+    const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
+    this.idleSweep = setTimeout(() => {
+      this.disconnectIdle();
+      if (this.idleSweep) this.scheduleIdleSweep();
+    }, Math.min(IDLE_SWEEP_MS, idleMs / 2));
+    this.idleSweep.unref();
+  }
+
+  /** Closes connections whose client sent nothing, not even a heartbeat reply, for the profile's idle timeout. */
   private disconnectIdle(): void {
     if (!this.server) return;
     const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
