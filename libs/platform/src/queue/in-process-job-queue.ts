@@ -39,7 +39,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     if (this.closed) throw new Error(`queue ${this.name} is closed`);
     this.known.add(id);
     const job = { id, data, options };
-    if (this.queue) this.schedule(job);
+    if (this.queue) void this.schedule(job);
     else this.waiting.push(job);
     return { id, deduplicated: false };
   }
@@ -49,7 +49,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     this.handler = handler;
     // paused while the backlog is queued, so that its priorities decide what runs first
     this.queue = new PQueue({ concurrency: options.concurrency ?? 1, autoStart: false });
-    for (const job of this.waiting.splice(0)) this.schedule(job);
+    for (const job of this.waiting.splice(0)) void this.schedule(job);
     this.queue.start();
   }
 
@@ -57,36 +57,59 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     return { waiting: (this.queue?.size ?? 0) + this.waiting.length, active: this.active, failed: this.failed };
   }
 
+  /**
+   * Lets the attempts already running finish and runs nothing more: jobs still waiting, or backing off before a
+   * retry, are dropped with the process, as they would be by a crash (whoever queued them recovers them: webhook
+   * deliveries, for one, are re-sent from their claims).
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    if (this.queue) await this.queue.onIdle();
+    if (!this.queue) return;
+    const dropped = this.queue.size;
+    this.queue.clear();
+    if (dropped) this.logger.warn(`${dropped} waiting job attempt(s) not run: the queue closed`);
+    await this.queue.onIdle();
   }
 
-  private schedule(job: PendingJob<T>): void {
-    // p-queue runs higher numbers first; our ranks run lower first
-    const priority = -PRIORITY_RANK[job.options.priority ?? 'normal'];
-    void this.queue!.add(() => this.run(job), { priority });
-  }
-
-  private async run(job: PendingJob<T>): Promise<void> {
-    this.active++;
+  /**
+   * Each attempt waits for a concurrency slot of its own: a job backing off before its retry holds none, so a
+   * failing target cannot stall the queue's other jobs for the length of its backoffs.
+   */
+  private async schedule(job: PendingJob<T>): Promise<void> {
     const attempts = job.options.attempts ?? this.defaults.attempts;
     try {
-      await pRetry((attempt) => this.handler!(job.data, { id: job.id, attempt }), {
+      await pRetry((attempt) => this.attempt(job, attempt), {
         retries: Math.max(0, attempts - 1),
         minTimeout: job.options.backoffMs ?? this.defaults.backoffMs,
         factor: 2,
         randomize: true,
+        // a backoff alone keeps no process (nor a test run) alive
+        unref: true,
         onFailedAttempt: (error) => {
-          if (error.retriesLeft > 0) this.logger.warn(`job ${job.id} attempt ${error.attemptNumber} failed: ${error.message}; retrying`);
+          if (error.retriesLeft > 0 && !this.closed) this.logger.warn(`job ${job.id} attempt ${error.attemptNumber} failed: ${error.message}; retrying`);
         },
       });
     } catch (error) {
+      if (this.closed) return;
       this.failed++;
       this.logger.error(`job ${job.id} failed after ${attempts} attempts and is dropped: ${(error as Error).message}`);
     } finally {
-      this.active--;
       this.known.delete(job.id);
     }
+  }
+
+  private attempt(job: PendingJob<T>, attempt: number): Promise<void> {
+    if (this.closed) return Promise.reject(new pRetry.AbortError(`queue ${this.name} closed before attempt ${attempt} of job ${job.id}`));
+    // p-queue runs higher numbers first; our ranks run lower first
+    const priority = -PRIORITY_RANK[job.options.priority ?? 'normal'];
+    return this.queue!.add(async () => {
+      this.active++;
+      try {
+        await this.handler!(job.data, { id: job.id, attempt });
+      } finally {
+        this.active--;
+      }
+    }, { priority });
   }
 }

@@ -45,6 +45,41 @@ export function describeJobQueueContract(name: string, create: (queueName: strin
       expect(attempts[2] - attempts[0]).toBeGreaterThanOrEqual(100);
     });
 
+    it('runs other jobs while a failed one waits for its retry (a backoff holds no concurrency slot)', async () => {
+      const queue = make('backoff-slot');
+      const order: string[] = [];
+      const done = new Promise<void>((resolve) =>
+        queue.process(
+          async ({ n }, job) => {
+            order.push(`${n}.${job.attempt}`);
+            if (n === 1 && job.attempt === 1) throw new Error('first try fails');
+            if (order.length === 3) resolve();
+          },
+          { concurrency: 1 },
+        ),
+      );
+      await queue.add({ n: 1 }, { attempts: 2, backoffMs: 1_000 });
+      await waitFor(() => order.length === 1);
+      await queue.add({ n: 2 });
+      await done;
+      expect(order).toEqual(['1.1', '2.1', '1.2']);
+    });
+
+    it('closes without waiting for a retry backoff, and runs nothing after', async () => {
+      const queue = make('close');
+      const attempts: number[] = [];
+      queue.process(async (_data, job) => {
+        attempts.push(job.attempt);
+        throw new Error('always fails');
+      });
+      await queue.add({ n: 1 }, { attempts: 3, backoffMs: 60_000 });
+      await waitFor(() => attempts.length === 1);
+      const started = Date.now();
+      await queue.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(attempts).toEqual([1]);
+    });
+
     it('ignores a second add with the id of a job that is still waiting', async () => {
       const queue = make('dedupe');
       const first = await queue.add({ n: 1 }, { jobId: 'report-42' });
