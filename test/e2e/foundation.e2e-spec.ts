@@ -1,4 +1,5 @@
 // The platform layer seen from outside: keys, ownership, validation, limits, headers, cache, ops endpoints.
+import { e2eMode } from './support/e2e-mode';
 import { ApiClient, uniqueName } from './support/api-client';
 import { postRaw } from './support/raw-http';
 import { RunningServer, startServer } from './support/server-process';
@@ -177,6 +178,10 @@ describe('foundation', () => {
       expect(summary.status).toBe(200);
       expect(summary.body.system).toEqual(expect.objectContaining({ memoryMb: expect.any(Number), eventLoopLagMs: expect.any(Number) }));
       expect(summary.body.routes['GET /health/live']).toEqual(expect.objectContaining({ count: expect.any(Number), p95Ms: expect.any(Number) }));
+      // the in-process cache counts its entries; Redis is shared and not scanned for a count
+      const entries = e2eMode() === 'services' ? null : expect.any(Number);
+      expect(summary.body.cache).toEqual({ hits: expect.any(Number), misses: expect.any(Number), hitRate: expect.any(Number), entries });
+      if (entries !== null) expect(summary.body.cache.entries).toBeGreaterThan(0);
     });
 
     it('publishes a valid OpenAPI document that lists the contract routes', async () => {

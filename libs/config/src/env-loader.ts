@@ -11,7 +11,8 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     if (!(error instanceof ZodError)) throw error;
     const issue = error.issues[0];
     const key = String(issue.path[0]);
-    const allowed = 'options' in issue ? `; allowed: ${(issue.options as string[]).join(', ')}` : '';
-    throw new ConfigError(`Invalid configuration ${key}=${JSON.stringify(env[key])}: ${issue.message}${allowed}`);
+    // a choice names what is allowed; zod's own enum message would list the options twice
+    const reason = 'options' in issue ? `not one of the allowed values; allowed: ${(issue.options as string[]).join(', ')}` : issue.message;
+    throw new ConfigError(`Invalid configuration ${key}=${JSON.stringify(env[key])}: ${reason}`);
   }
 }

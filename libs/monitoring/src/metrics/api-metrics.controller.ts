@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface ApiMetrics {
   system: { cpuPercent: number; memoryMb: number; eventLoopLagMs: number };
-  cache: { hits: number; misses: number; hitRate: number };
+  cache: ReturnType<AppCache['stats']>;
   routes: Record<string, RouteSummary>;
 }
 
