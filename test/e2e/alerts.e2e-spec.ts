@@ -348,8 +348,7 @@ describe('alerts', () => {
       expect((await waitForTriggers(owner, alert.id))[0].price).toBe('108.2');
     });
 
-    // BUG: percent-move-group.ts compares price >= low * (1 + percent / 100) in floats; 3 * 1.1 is
-    // 3.3000000000000003, so an exact 10 % rise from 3 to 3.3 never "reaches" 10 %.
+    // in floats 3 * 1.1 is 3.3000000000000003: a naive comparison never lets 3 → 3.3 reach 10 %
     it('fires pct_up on a rise of exactly percent (3 → 3.3 is 10 %), as above fires on an equal price', async () => {
       const symbol = ownSymbol();
       const owner = await user('pctexact');
@@ -375,8 +374,8 @@ describe('alerts', () => {
       expect((await owner.get('/api/v1/alerts?status=expired')).body.items.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual([[alert.id, 'expired']]);
     });
 
-    // BUG: an alert past its expiresAt stays in the trigger index until the next expiry pass (every 5 s), and
-    // AlertFiringWriter's conditional update checks only status = 'active', not expires_at: a tick in that gap fires it.
+    // an alert past its expiresAt stays in the trigger index until the next expiry pass (every 5 s): the firing's
+    // conditional update must check expires_at too, or a tick in that gap fires it
     it('never fires an alert on a tick after its expiresAt, even before the expiry pass has marked it expired', async () => {
       const symbol = ownSymbol();
       const owner = await user('lapsed');
@@ -388,8 +387,7 @@ describe('alerts', () => {
       expect(await triggersOf(owner, alert.id)).toEqual([]);
     });
 
-    // BUG: AlertEngine.expire() updates rows but invalidates no cache tag, so answers cached before the
-    // expiry (GET /alerts/:id, GET /alerts, stats) keep saying "active" for http.cacheTtlSec / statsCacheTtlSec (30 s).
+    // the expiry pass must invalidate the owner's cached answers, or they say "active" for the cache TTL (30 s)
     it('shows an expired alert as expired in GET /alerts/:id, GET /alerts and stats read before it expired', async () => {
       const owner = await user('stale');
       const alert = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'above', price: 1e9, expiresAt: new Date(Date.now() + 1_500).toISOString() });
@@ -459,7 +457,7 @@ describe('alerts', () => {
       expect(await storedAlerts()).toEqual(before);
     });
 
-    // BUG: same cause on PATCH: price 1e30 overflows numeric(38,18) → 500 instead of 400.
+    // price 1e30 would overflow numeric(38,18): validation must refuse it before the database does
     it('rejects a PATCH price beyond what the column stores with 400, not 500', async () => {
       const [alert] = before.items;
       const answer = await owner.patch(`/api/v1/alerts/${alert.id}`, '{"price":1e30}');

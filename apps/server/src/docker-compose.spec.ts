@@ -37,54 +37,52 @@ describe('docker-compose.yml', () => {
   const compose = readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');
   const services = compose.services;
   /** services that run the Tradepulse image: their environment is read by libs/config */
-  const appServices = Object.entries(services).filter(([, s]) => s.build !== undefined || s.image === services.api?.image);
+  const appServices = Object.entries(services).filter(([, s]) => s.build !== undefined || s.image === services.server?.image);
+  const serverEnv = () => Object.fromEntries(Object.entries(environmentOf(services.server)).map(([key, value]) => [key, withDefaults(value)]));
 
-  it('defines postgres, redis, api, worker, prometheus and grafana', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker']);
+  it('defines postgres, redis, server, prometheus and grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'postgres', 'prometheus', 'redis', 'server']);
     expect(services.postgres.image).toBe('postgres:16');
     expect(services.redis.image).toBe('redis:7');
     expect(services.prometheus.image).toMatch(/^prom\/prometheus(:|$)/);
     expect(services.grafana.image).toMatch(/^grafana\/grafana(:|$)/);
   });
 
-  it('runs api and worker from the one image built from the Dockerfile', () => {
-    expect(appServices.map(([name]) => name).sort()).toEqual(['api', 'worker']);
-    expect(services.api.build).toBeDefined();
-    expect(services.worker.image).toBe(services.api.image);
+  it('runs one server built from the Dockerfile', () => {
+    expect(appServices.map(([name]) => name)).toEqual(['server']);
+    expect(services.server.build).toBeDefined();
     expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
   });
 
-  it.each(['api', 'worker'])('uses only environment keys the server reads in %s (envSchema or TP__ overrides)', (name) => {
+  it('uses only environment keys the server reads (envSchema or TP__ overrides)', () => {
     const known = new Set(Object.keys(envSchema.shape));
-    const unknown = Object.keys(environmentOf(services[name])).filter((key) => !known.has(key) && !key.startsWith('TP__'));
+    const unknown = Object.keys(environmentOf(services.server)).filter((key) => !known.has(key) && !key.startsWith('TP__'));
     expect(unknown).toEqual([]);
   });
 
-  it.each(['api', 'worker'])('gives %s an environment that passes start-up validation when nothing is set on the host', (name) => {
-    const env = Object.fromEntries(Object.entries(environmentOf(services[name])).map(([key, value]) => [key, withDefaults(value)]));
+  it('gives the server an environment that passes start-up validation when nothing is set on the host', () => {
+    const env = serverEnv();
     const parsed = loadEnv(env);
     expect(parsed.DATABASE_URL).toMatch(/@postgres:5432\//);
     expect(parsed.REDIS_URL).toBe('redis://redis:6379');
     expect(() => loadProfile(parsed.PROFILE ?? 'balanced', parseOverrides(env))).not.toThrow();
   });
 
-  it('gives api the roles api,bot,monitor on 0.0.0.0:3000 with public metrics, and worker the worker role', () => {
-    const api = loadEnv(Object.fromEntries(Object.entries(environmentOf(services.api)).map(([k, v]) => [k, withDefaults(v)])));
-    expect(api.ROLES).toEqual(['api', 'bot', 'monitor']);
-    expect(api.HOST).toBe('0.0.0.0');
-    expect(api.PORT).toBe(3000);
-    expect(api.METRICS_PUBLIC).toBe(true);
-    expect(api.ADMIN_API_KEY).toBeDefined();
-    const worker = loadEnv(Object.fromEntries(Object.entries(environmentOf(services.worker)).map(([k, v]) => [k, withDefaults(v)])));
-    expect(worker.ROLES).toEqual(['worker']);
+  it('runs every role (one process: the roles are not split yet) on 0.0.0.0:3000 with public metrics', () => {
+    const server = loadEnv(serverEnv());
+    expect(server.ROLES).toEqual(['api', 'bot', 'monitor', 'worker']);
+    expect(server.HOST).toBe('0.0.0.0');
+    expect(server.PORT).toBe(3000);
+    expect(server.METRICS_PUBLIC).toBe(true);
+    expect(server.ADMIN_API_KEY).toBeDefined();
   });
 
-  it('has Prometheus scrape api:3000/metrics from config/prometheus.yml', () => {
+  it('has Prometheus scrape server:3000/metrics from config/prometheus.yml', () => {
     expect(services.prometheus.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^\.\/config\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml/)]));
     const prometheus = readYaml<{ scrape_configs: Array<{ metrics_path?: string; static_configs: Array<{ targets: string[] }> }> }>('config/prometheus.yml');
-    const api = prometheus.scrape_configs.find((job) => job.static_configs.some((c) => c.targets.includes('api:3000')));
-    expect(api).toBeDefined();
-    expect(api!.metrics_path ?? '/metrics').toBe('/metrics');
+    const job = prometheus.scrape_configs.find((candidate) => candidate.static_configs.some((c) => c.targets.includes('server:3000')));
+    expect(job).toBeDefined();
+    expect(job!.metrics_path ?? '/metrics').toBe('/metrics');
   });
 
   it('has Grafana provisioned with a Prometheus datasource pointing at the prometheus service', () => {

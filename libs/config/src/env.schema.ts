@@ -31,7 +31,7 @@ export const envSchema = z.object({
     .string()
     .min(1)
     .optional()
-    .transform((file) => (file ? resolve(file) : join(findConfigDir(), 'replay', 'sample-btc-eth.csv'))),
+    .transform((file) => (file ? resolve(file) : join(findConfigDir(), 'replay', 'sample.csv'))),
   /** replayed time per wall-clock time: 60 plays one minute of the file per second */
   MARKET_REPLAY_SPEED: z.coerce.number().finite().positive().default(60),
   /** a ccxt exchange id for MARKET_FEED=ccxt */

@@ -55,10 +55,10 @@ describe('parseOhlcvCsv', () => {
     expect(parseError(HEADER)).toContain('no rows after the header');
   });
 
-  it('accepts the shipped sample: a few hundred bars of BTC/USDT and ETH/USDT', () => {
-    const file = join(__dirname, '../../../../config/replay/sample-btc-eth.csv');
+  it('accepts the shipped sample: a few hundred bars of each default symbol (BTC/USDT, ETH/USDT, SOL/USDT)', () => {
+    const file = join(__dirname, '../../../../config/replay/sample.csv');
     const rows = parseOhlcvCsv(readFileSync(file, 'utf8'), file);
     expect(rows.length).toBeGreaterThanOrEqual(200);
-    expect(new Set(rows.map((r) => r.symbol))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
+    expect(new Set(rows.map((r) => r.symbol))).toEqual(new Set(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']));
   });
 });
