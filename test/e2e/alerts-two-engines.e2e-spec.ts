@@ -1,4 +1,5 @@
-// Two server processes over one database evaluate the same ticks: every once-alert still fires exactly once.
+// Two server processes over one database evaluate the same ticks: every once-alert still fires exactly once, and an
+// every_time alert respects its cooldown across both.
 import { ApiClient, uniqueName } from './support/api-client';
 import { RunningServer, startServer } from './support/server-process';
 import { SharedDatabase, sharedDatabase } from './support/shared-database';
@@ -20,7 +21,7 @@ describe('two engines over one database', () => {
     database?.stop();
   });
 
-  it('fires every once-alert exactly once when both processes see the same ticks, twice', async () => {
+  it('fires every once-alert exactly once, and an every_time alert once per cooldown, when both processes see the same ticks, twice', async () => {
     const admin1 = new ApiClient(first.url, first.adminKey);
     await admin1.post('/api/v1/admin/market/ticks', { ticks: [{ symbol: 'BTC/USDT', price: 60000 }] });
     const user = await new ApiClient(first.url).register(uniqueName('twin'));
@@ -30,6 +31,8 @@ describe('two engines over one database', () => {
       expect(created.status).toBe(201);
       ids.push(created.body.id);
     }
+    const repeating = await user.post('/api/v1/alerts', { symbol: 'BTC/USDT', condition: 'above', price: 61500, frequency: 'every_time', cooldownSec: 300 });
+    expect(repeating.status).toBe(201);
     // the second process loads the same active alerts from the database at start
     second = await startServer({ reuse: first, env: database.env });
     const admin2 = new ApiClient(second.url, first.adminKey);
@@ -43,7 +46,9 @@ describe('two engines over one database', () => {
       const triggers = await user.get(`/api/v1/alerts/${id}/triggers`);
       expect(triggers.body.items).toHaveLength(1);
     }
+    // each process stamps the ticks with its own time: without the cooldown in the firing, each would fire it once
+    expect((await user.get(`/api/v1/alerts/${repeating.body.id}/triggers`)).body.items).toHaveLength(1);
     const stats = await user.get('/api/v1/alerts/stats');
-    expect(stats.body).toMatchObject({ active: 0, triggered: 20, triggersLast24h: 20 });
+    expect(stats.body).toMatchObject({ active: 1, triggered: 20, triggersLast24h: 21 });
   });
 });

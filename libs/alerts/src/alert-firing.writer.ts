@@ -77,7 +77,8 @@ export class AlertFiringWriter {
         from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
         where a.id = v.id and a.status = 'active'
           and (a.expires_at is null or a.expires_at > v.at)
-          and (a.last_triggered_at is null or a.last_triggered_at < v.at)
+          -- after the cooldown, checked here too: another process's engine does not know this one's last firing
+          and (a.last_triggered_at is null or (a.last_triggered_at < v.at and a.last_triggered_at + make_interval(secs => a.cooldown_sec) <= v.at))
         returning a.id, a.user_id, a.symbol, a.condition, a.price, a.percent, a.frequency, v.tick_price, v.at,
           -- "late" means the crossing happened while this process was down: only alerts that existed before it started
           (v.late and a.created_at < ?::timestamptz) as late
