@@ -182,6 +182,20 @@ describe('foundation', () => {
       const entries = e2eMode() === 'services' ? null : expect.any(Number);
       expect(summary.body.cache).toEqual({ hits: expect.any(Number), misses: expect.any(Number), hitRate: expect.any(Number), entries });
       if (entries !== null) expect(summary.body.cache.entries).toBeGreaterThan(0);
+      expect(summary.body.system).toMatchObject({ memoryBudgetMb: 512, overMemoryBudget: summary.body.system.memoryMb > 512 });
+    });
+
+    it('reports a process over its memory budget in /api/metrics and to Prometheus', async () => {
+      const small = await startServer({ env: { TP__MEMORY__BUDGET_MB: '32' } });
+      try {
+        const summary = await new ApiClient(small.url, small.adminKey).get('/api/metrics');
+        expect(summary.body.system).toMatchObject({ memoryBudgetMb: 32, overMemoryBudget: true });
+        const metrics = (await new ApiClient(small.url).get('/metrics')).text;
+        expect(metrics).toContain(`tradepulse_memory_budget_bytes ${32 * 1024 * 1024}`);
+        expect(metrics).toContain('tradepulse_memory_over_budget 1');
+      } finally {
+        await small.dispose();
+      }
     });
 
     it('publishes a valid OpenAPI document that lists the contract routes', async () => {

@@ -133,7 +133,6 @@ export const RESTART_REQUIRED_KEYS: ReadonlySet<string> = new Set([
   'database.poolMin',
   'database.poolMax',
   'database.embeddedSharedBuffersMb',
-  'memory.budgetMb',
   'websocket.pingIntervalMs',
   'websocket.pingTimeoutMs',
   'websocket.compressionThresholdBytes',

@@ -73,13 +73,13 @@ describe('ProfileService', () => {
       expect(healthy).toHaveBeenCalledTimes(1);
     });
 
-    it('classifies live keys as applied and pool, cache-size and memory keys as restart-required', () => {
+    it('classifies live keys as applied and pool and cache-size keys as restart-required', () => {
       const profiles = new ProfileService('balanced', []);
       const result = profiles.switchTo('aggressive');
       expect(result.from).toBe('balanced');
       expect(result.to).toBe('aggressive');
-      expect(result.applied).toEqual(expect.arrayContaining(['http.cacheTtlSec', 'http.rateLimitPerIpPerMin', 'notifications.batchSize']));
-      expect(result.restartRequired).toEqual(expect.arrayContaining(['database.poolMax', 'database.poolMin', 'cache.maxEntries', 'memory.budgetMb', 'queues.concurrency']));
+      expect(result.applied).toEqual(expect.arrayContaining(['http.cacheTtlSec', 'http.rateLimitPerIpPerMin', 'notifications.batchSize', 'memory.budgetMb']));
+      expect(result.restartRequired).toEqual(expect.arrayContaining(['database.poolMax', 'database.poolMin', 'cache.maxEntries', 'queues.concurrency']));
       expect(result.applied).not.toContain('database.poolMax');
       for (const key of result.applied) expect(RESTART_REQUIRED_KEYS.has(key)).toBe(false);
       for (const key of result.restartRequired) expect(RESTART_REQUIRED_KEYS.has(key)).toBe(true);

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HealthController } from './health/health.controller';
+import { MemoryBudgetWatch } from './memory/memory-budget.watch';
 import { RedisHealthCheck } from './health/redis-health.check';
 import { ApiMetricsController } from './metrics/api-metrics.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -11,7 +12,7 @@ import { ProfileAdminService } from './profile/profile-admin.service';
 import { ProfileFollower } from './profile/profile-follower';
 import { ProfileSwitch } from './profile/profile-switch.entity';
 
-/** Health, Prometheus metrics, the JSON metrics summary and run-time profile switching. */
+/** Health, Prometheus metrics, the JSON metrics summary, the memory budget and run-time profile switching. */
 @Module({
   imports: [
     TerminusModule.forRoot({ logger: false }),
@@ -19,6 +20,6 @@ import { ProfileSwitch } from './profile/profile-switch.entity';
     MikroOrmModule.forFeature([ProfileSwitch]),
   ],
   controllers: [HealthController, ApiMetricsController, ProfileAdminController],
-  providers: [RedisHealthCheck, ProfileAdminService, ProfileFollower],
+  providers: [RedisHealthCheck, ProfileAdminService, ProfileFollower, MemoryBudgetWatch],
 })
 export class MonitoringModule {}

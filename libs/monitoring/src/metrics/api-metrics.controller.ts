@@ -3,9 +3,11 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AppCache, Roles, RouteStats, RouteSummary } from '@tradepulse/platform';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { MemoryBudgetWatch } from '../memory/memory-budget.watch';
 
 export interface ApiMetrics {
-  system: { cpuPercent: number; memoryMb: number; eventLoopLagMs: number };
+  /** memoryBudgetMb is the profile's memory.budgetMb; overMemoryBudget says whether memoryMb exceeded it at the last check */
+  system: { cpuPercent: number; memoryMb: number; memoryBudgetMb: number; overMemoryBudget: boolean; eventLoopLagMs: number };
   cache: ReturnType<AppCache['stats']>;
   routes: Record<string, RouteSummary>;
 }
@@ -22,6 +24,7 @@ export class ApiMetricsController {
   constructor(
     private readonly cache: AppCache,
     private readonly routes: RouteStats,
+    private readonly memoryBudget: MemoryBudgetWatch,
   ) {
     this.loopDelay.enable();
   }
@@ -29,7 +32,13 @@ export class ApiMetricsController {
   @Get()
   metrics(): ApiMetrics {
     return {
-      system: { cpuPercent: this.cpuPercent(), memoryMb: Math.round(process.memoryUsage().rss / 1048576), eventLoopLagMs: Math.round(this.loopDelay.mean / 1e4) / 100 },
+      system: {
+        cpuPercent: this.cpuPercent(),
+        memoryMb: Math.round(process.memoryUsage.rss() / 1048576),
+        memoryBudgetMb: this.memoryBudget.budgetMb,
+        overMemoryBudget: this.memoryBudget.isOver,
+        eventLoopLagMs: Math.round(this.loopDelay.mean / 1e4) / 100,
+      },
       cache: this.cache.stats(),
       routes: this.routes.summary(),
     };
