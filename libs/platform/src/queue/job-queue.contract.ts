@@ -45,6 +45,26 @@ export function describeJobQueueContract(name: string, create: (queueName: strin
       expect(attempts[2] - attempts[0]).toBeGreaterThanOrEqual(100);
     });
 
+    it('runs at most `concurrency` jobs at once, and all of them', async () => {
+      const queue = make('concurrency');
+      for (let n = 0; n < 8; n++) await queue.add({ n });
+      let running = 0;
+      let most = 0;
+      let finished = 0;
+      await new Promise<void>((resolve) =>
+        queue.process(
+          async () => {
+            most = Math.max(most, ++running);
+            await new Promise((wait) => setTimeout(wait, 50));
+            running--;
+            if (++finished === 8) resolve();
+          },
+          { concurrency: 3 },
+        ),
+      );
+      expect(most).toBe(3);
+    });
+
     it('runs other jobs while a failed one waits for its retry (a backoff holds no concurrency slot)', async () => {
       const queue = make('backoff-slot');
       const order: string[] = [];
