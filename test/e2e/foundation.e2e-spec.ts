@@ -207,3 +207,73 @@ describe('foundation', () => {
     });
   });
 });
+
+describe('foundation: who a client is', () => {
+  /** every request its own client address (TEST-NET-3), as a proxy in front of the server would say */
+  let nextAddress = 0;
+  const forwardedFor = (address = `203.0.113.${++nextAddress}`) => ({ 'x-forwarded-for': address });
+  const statusesOf = (answers: Array<{ status: number }>) => answers.map((answer) => answer.status);
+
+  describe('reached directly, with registration off', () => {
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      server = await startServer({ env: { ALLOW_REGISTRATION: 'false', TP__HTTP__RATE_LIMIT_PER_IP_PER_MIN: '10' } });
+    });
+
+    afterAll(() => server?.dispose());
+
+    it('answers 403 to a registration, in the contract error shape', async () => {
+      const answer = await new ApiClient(server.url).post('/api/v1/auth/register', { username: uniqueName('closed') });
+      expect(answer.status).toBe(403);
+      expect(answer.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('registration') });
+    });
+
+    it('ignores X-Forwarded-For: requests naming 15 client addresses share the per-IP limit of the connection', async () => {
+      const admin = new ApiClient(server.url, server.adminKey);
+      const answers = await Promise.all(Array.from({ length: 15 }, () => admin.get('/api/v1/me', forwardedFor())));
+      // the limit is 10 a minute; the registration above may have used one
+      expect(statusesOf(answers).filter((status) => status === 200).length).toBeLessThanOrEqual(10);
+      expect(statusesOf(answers).filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('behind a trusted proxy (http.trustProxy)', () => {
+    let server: RunningServer;
+    let anonymous: ApiClient;
+
+    beforeAll(async () => {
+      server = await startServer({ env: { TP__HTTP__TRUST_PROXY: 'true', TP__HTTP__RATE_LIMIT_PER_IP_PER_MIN: '10', TP__HTTP__RATE_LIMIT_PER_KEY_PER_MIN: '5' } });
+      anonymous = new ApiClient(server.url);
+    });
+
+    afterAll(() => server?.dispose());
+
+    const register = async (headers: Record<string, string>) => anonymous.post('/api/v1/auth/register', { username: uniqueName('proxied') }, headers);
+
+    it('counts each client named by X-Forwarded-For against its own per-IP limit', async () => {
+      const apart = await Promise.all(Array.from({ length: 12 }, () => register(forwardedFor())));
+      expect(statusesOf(apart)).toEqual(Array(12).fill(201));
+      const together = await Promise.all(Array.from({ length: 12 }, () => register(forwardedFor('198.51.100.7'))));
+      expect(statusesOf(together).sort()).toEqual([...Array(10).fill(201), 429, 429]);
+    });
+
+    it('answers 429 with Retry-After once one API key passes its per-key limit, while another key goes on', async () => {
+      const registered = await register(forwardedFor());
+      const owner = new ApiClient(server.url, registered.body.apiKey);
+      const second = await owner.post('/api/v1/me/api-keys', { label: 'second' }, forwardedFor());
+      expect(second.status).toBe(201);
+      // each request from its own address, so only the key's bucket fills: 5 a minute, the new key took one
+      const answers = [];
+      for (let i = 0; i < 8; i++) answers.push(await owner.get('/api/v1/me', forwardedFor()));
+      expect(statusesOf(answers)).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
+      expect(answers[0].headers.get('x-ratelimit-limit-key')).toBe('5');
+      for (const limited of answers.slice(4)) {
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        expect(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60).toBe(true);
+        expect(limited.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('rate limit: at most 5 requests per 60 s') });
+      }
+      expect((await owner.as(second.body.apiKey).get('/api/v1/me', forwardedFor())).status).toBe(200);
+    });
+  });
+});

@@ -1,5 +1,5 @@
-// The replay and ccxt feeds seen from outside: a real server process fed by a CSV file, and by the real ccxt
-// client polling a local fake exchange (test/fakes/exchange) at MARKET_EXCHANGE_URL.
+// The feeds seen from outside: the simulated one (the default), a real server process fed by a CSV file, and the real
+// ccxt client polling a local fake exchange (test/fakes/exchange) at MARKET_EXCHANGE_URL.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,43 @@ async function marketFeedHealth(client: ApiClient): Promise<{ httpStatus: number
 }
 
 describe('market feeds', () => {
+  describe('MARKET_FEED=simulated', () => {
+    // a symbol without a reference price gets a made-up starting price too
+    const SIMULATED = ['BTC/USDT', 'SOL/USDT', 'S01/USDT'];
+    let server: RunningServer;
+    let anonymous: ApiClient;
+    let user: ApiClient;
+
+    beforeAll(async () => {
+      server = await startServer({ env: { MARKET_FEED: 'simulated', MARKET_SYMBOLS: SIMULATED.join(','), TP__MARKET__TICK_INTERVAL_MS: '200' } });
+      anonymous = new ApiClient(server.url);
+      user = await anonymous.register(uniqueName('simulated'));
+    });
+
+    afterAll(() => server?.dispose());
+
+    it('prices every configured symbol and moves the prices tick after tick', async () => {
+      const first = await waitFor(async () => {
+        const now = await prices(user);
+        return SIMULATED.every((symbol) => now[symbol]) ? now : undefined;
+      });
+      expect(Object.keys(first).sort()).toEqual([...SIMULATED].sort());
+      const later = await waitFor(async () => {
+        const now = await prices(user);
+        return SIMULATED.every((symbol) => now[symbol].updatedAt > first[symbol].updatedAt && now[symbol].price !== first[symbol].price) ? now : undefined;
+      });
+      for (const symbol of SIMULATED) expect(later[symbol].price).toBeGreaterThan(0);
+    });
+
+    it('is reported up in /health/ready', async () => {
+      const health = await waitFor(async () => {
+        const now = await marketFeedHealth(anonymous);
+        return now.httpStatus === 200 ? now : undefined;
+      });
+      expect(health.marketFeed).toMatchObject({ status: 'up', feed: 'simulated', staleSymbols: [] });
+    });
+  });
+
   describe('MARKET_FEED=replay', () => {
     // 300 one-minute bars replayed at 1200×: one bar every 50 ms, 15 s in all. BTC/USDT swings between 100 and
     // 120 every 10 bars, so it crosses 110 upwards every second; ETH/USDT climbs by 1 per bar.

@@ -1,10 +1,14 @@
 // A server killed (SIGKILL) while a notification waits in its batch window delivers it exactly once after the
-// restart: the notification is in the store, and the recovery pass hands it to the channels.
+// restart: the notification is in the store, and the recovery pass hands it to the channels. A delivery claimed
+// by a process that stopped before sending is sent once by the stale-claim sweep of the process that follows.
+import { Client } from 'pg';
 import { FakeBotApi } from '../fakes/telegram';
-import { createAlert, EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
-import { ApiClient } from './support/api-client';
+import { ALERTS_SERVER_ENV, createAlert, EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
+import { ApiClient, uniqueName } from './support/api-client';
+import { storedFor } from './support/notification-helpers';
 import { NotificationSocket } from './support/notification-socket';
 import { RunningServer, startServer } from './support/server-process';
+import { databaseUrlOf, SharedDatabase, sharedDatabase } from './support/shared-database';
 import { API_KEY, botServerEnv, newPrivateChatId, TelegramChat, waitForBotState } from './support/telegram-helpers';
 import { waitFor } from './support/wait-for';
 
@@ -65,5 +69,78 @@ describe('notifications across a crash', () => {
     const replayed = await socket.waitForBatch((item) => item.data.alertId === alert.id);
     expect(replayed.filter((item) => item.data.alertId === alert.id)).toHaveLength(1);
     expect(replayed.some((item) => item.data.alertId === sentinel.id)).toBe(true);
+  }, 120_000);
+});
+
+describe('deliveries claimed by a process that stopped before sending', () => {
+  const [olderSymbol, seenSymbol, interruptedSymbol, sentinelSymbol] = EXTRA_SYMBOLS;
+  let database: SharedDatabase;
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  let db: Client | undefined;
+  let socket: NotificationSocket | undefined;
+
+  beforeAll(async () => {
+    database = await sharedDatabase();
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await db?.end();
+    // both servers share one database; the last one to run cleans it up
+    await first?.stop();
+    await (second ?? first)?.dispose();
+    database?.stop();
+  });
+
+  /** Fires an alert of `user` on `symbol` and resolves with its notification once stored. */
+  const notify = async (server: RunningServer, user: ApiClient, symbol: string) => {
+    const alert = await createAlert(user, { symbol, condition: 'above', price: 10 });
+    await sendTicks(new ApiClient(server.url, server.adminKey), { symbol, price: 100 });
+    return (await storedFor(user, [alert.id]))[0];
+  };
+  const websocketRecords = async (...notifications: Array<{ id: string }>) => {
+    const { rows } = await db!.query<{ id: string; status: string; attempts: number }>(
+      `select notification_id as id, status, attempts from deliveries where channel = 'websocket' and notification_id = any($1::bigint[])`,
+      [notifications.map((notification) => notification.id)],
+    );
+    return notifications.map((notification) => rows.find((row) => row.id === notification.id));
+  };
+  /** The record as a process leaves it when it stops between claim and send: claimed, never acknowledged (an hour ago, older than any staleness the sweep applies). */
+  const leaveClaimed = (notification: { id: string }) =>
+    db!.query(`update deliveries set status = 'claimed', updated_at = now() - interval '1 hour' where channel = 'websocket' and notification_id = $1`, [notification.id]);
+
+  it('sends each once after the restart, to a client reconnecting with lastNotificationId as to one connected, and records it sent', async () => {
+    const env = { ...ALERTS_SERVER_ENV, ...database.env };
+    first = await startServer({ env });
+    const before = await new ApiClient(first.url).register(uniqueName('claimed'));
+    const older = await notify(first, before, olderSymbol);
+    const seen = await notify(first, before, seenSymbol);
+    const interrupted = await notify(first, before, interruptedSymbol);
+    db = new Client({ connectionString: databaseUrlOf(first, database) });
+    await db.connect();
+    await waitFor(async () => (await websocketRecords(older, seen, interrupted)).every((record) => record?.status === 'sent'), 15_000);
+    expect(await first.stop()).toBe(0);
+    await leaveClaimed(interrupted);
+
+    second = await startServer({ reuse: first, env });
+    const trader = new ApiClient(second.url, before.apiKey);
+    // the client saw `seen` before the restart: the replay leaves the orphaned claim to the sweep, which sends it
+    socket = await NotificationSocket.open(second.url, { token: trader.apiKey, lastNotificationId: seen.id });
+    await socket.waitForBatch((item) => item.id === interrupted.id, 30_000);
+    // a claim left while the client is connected reaches it live (written only now, so that the sweep, 2 s after
+    // the start and then every 10 s, cannot send it to an empty room first)
+    await leaveClaimed(older);
+    await socket.waitForBatch((item) => item.id === older.id, 30_000);
+    await waitFor(async () => (await websocketRecords(interrupted, older)).every((record) => record?.status === 'sent'));
+    expect(await websocketRecords(interrupted, older)).toEqual([
+      { id: interrupted.id, status: 'sent', attempts: 2 },
+      { id: older.id, status: 'sent', attempts: 2 },
+    ]);
+
+    // whatever was sent before a later notification has arrived by the time it does
+    const sentinel = await notify(second, trader, sentinelSymbol);
+    await socket.waitForBatch((item) => item.id === sentinel.id);
+    expect(socket.items.map((item) => item.id).sort()).toEqual([older.id, interrupted.id, sentinel.id].sort());
   }, 120_000);
 });

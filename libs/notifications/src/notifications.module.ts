@@ -6,6 +6,7 @@ import { TelegramChannel } from './channels/telegram.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import { WebsocketChannel } from './channels/websocket.channel';
 import { ChannelRegistry } from './dispatch/channel-registry';
+import { ClaimStaleness } from './dispatch/claim-staleness';
 import { DeliveryRecords } from './dispatch/delivery-records';
 import { DeliveryRecovery } from './dispatch/delivery-recovery';
 import { NotificationDispatcher } from './dispatch/notification-dispatcher';
@@ -39,6 +40,7 @@ export class NotificationsModule {
         NotificationsRepository,
         DeliveriesRepository,
         DeliveryRecords,
+        ClaimStaleness,
         TelegramChatsRepository,
         PreferencesRepository,
         PreferencesService,

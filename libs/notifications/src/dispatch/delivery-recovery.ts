@@ -1,21 +1,21 @@
 // Repairs what a stopped process left behind: notifications relayed but never dispatched (they waited in a
 // batch window), and delivery claims never acknowledged (stopped between claim and send). The latter are sent
-// again with the same dedupe key. Worker role; shortly after start, then every RECOVERY_INTERVAL_MS.
-// Without Redis this process is the only one, so at start everything older than the start is an orphan;
-// with Redis other processes may still hold those in their windows, so only what outlived its window is.
+// again with the same dedupe key (which claims are orphaned: ClaimStaleness). Worker role; shortly after start, then
+// every RECOVERY_INTERVAL_MS. Without Redis this process is the only one, so at start everything older than the
+// start is an orphan; with Redis other processes may still hold those in their windows, so only what outlived its
+// window is.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import type { StoredNotification } from '../notification';
 import { DeliveriesRepository } from '../store/deliveries.repository';
 import { NotificationsRepository } from '../store/notifications.repository';
+import { ClaimStaleness } from './claim-staleness';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 const RECOVERY_INTERVAL_MS = 10_000;
 const FIRST_PASS_DELAY_MS = 2_000;
 /** beyond its batch window, how long a notification may stay undispatched before it counts as orphaned */
 const UNDISPATCHED_GRACE_SEC = 10;
-/** a claim older than this without an outcome belongs to a process that stopped */
-const STALE_CLAIM_SEC = 300;
 const MAX_CLAIM_ATTEMPTS = 3;
 const BATCH_LIMIT = 500;
 
@@ -24,7 +24,6 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('DeliveryRecovery');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private readonly startedAt = new Date();
   private firstPass = true;
 
   constructor(
@@ -33,6 +32,7 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
     private readonly notifications: NotificationsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly staleness: ClaimStaleness,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -61,14 +61,13 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
       this.firstPass = false;
       const { batchWindowMs } = this.profiles.section('notifications');
       const orphaned = alone
-        ? await this.notifications.undispatchedBefore(this.startedAt, BATCH_LIMIT)
+        ? await this.notifications.undispatchedBefore(this.staleness.processStartedAt, BATCH_LIMIT)
         : await this.notifications.undispatched(UNDISPATCHED_GRACE_SEC, batchWindowMs, BATCH_LIMIT);
       if (orphaned.length) {
         this.logger.log(`dispatching ${orphaned.length} notification(s) left undelivered by a stopped process`);
         await this.dispatcher.accept(orphaned, 0);
       }
-      const staleSec = alone ? Math.max(0, (Date.now() - this.startedAt.getTime()) / 1000) : STALE_CLAIM_SEC;
-      const stale = await this.deliveries.reclaimStale(staleSec, MAX_CLAIM_ATTEMPTS, BATCH_LIMIT);
+      const stale = await this.deliveries.reclaimStale(this.staleness.staleAfterSec(), MAX_CLAIM_ATTEMPTS, BATCH_LIMIT);
       if (stale.length) this.logger.log(`sending again ${stale.length} delivery claim(s) never acknowledged`);
       for (const [key, items] of groupByChannelAndUser(stale)) {
         const [channel, userId] = JSON.parse(key) as [string, string];

@@ -70,19 +70,21 @@ export class NotificationsRepository {
 
   /**
    * What a reconnecting WebSocket client missed: the newest `limit` notifications after `afterId` that the
-   * websocket channel sent (or is sending). Items still waiting in a batch window are not here: they reach
-   * the client live, in its room. Oldest first.
+   * websocket channel sent, or is sending (claimed within the last `staleClaimSec`). Items still waiting in a batch
+   * window are not here: they reach the client live, in its room; so do older claims, which the recovery sweep
+   * sends again. Oldest first.
    */
-  async missedOnWebsocket(userId: string, afterId: string, limit: number): Promise<StoredNotification[]> {
+  async missedOnWebsocket(userId: string, afterId: string, limit: number, staleClaimSec: number): Promise<StoredNotification[]> {
     if (limit <= 0) return [];
     const rows = await query(
       this.em,
       `select * from (
          select ${COLUMNS} from notifications n
-         join deliveries d on d.notification_id = n.id and d.channel = 'websocket' and d.status in ('sent', 'claimed')
+         join deliveries d on d.notification_id = n.id and d.channel = 'websocket'
+           and (d.status = 'sent' or (d.status = 'claimed' and d.updated_at >= now() - make_interval(secs => ?)))
          where n.user_id = ? and n.id > ? order by n.id desc limit ?
        ) missed order by id`,
-      [userId, afterId, limit],
+      [staleClaimSec, userId, afterId, limit],
     );
     return rows.map(fromRow);
   }

@@ -5,6 +5,7 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, Subsc
 import { ProfileService } from '@tradepulse/config';
 import { ApiKeyService, EventBus } from '@tradepulse/platform';
 import type { Server, Socket } from 'socket.io';
+import { ClaimStaleness } from '../dispatch/claim-staleness';
 import { DeliveredItem, toDeliveredItem } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
 import { NotificationsRepository } from '../store/notifications.repository';
@@ -34,6 +35,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     private readonly profiles: ProfileService,
     private readonly bus: EventBus,
     private readonly notifications: NotificationsRepository,
+    private readonly staleness: ClaimStaleness,
   ) {
     this.sendLimiter = new UserSendLimiter(profiles.section('websocket'));
     this.stops.push(profiles.onChange('websocket', (next) => this.sendLimiter.setRate(next)));
@@ -104,7 +106,8 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
 
   private async replay(socket: Socket, userId: string, afterId: string): Promise<void> {
     try {
-      const missed = await this.notifications.missedOnWebsocket(userId, afterId, this.profiles.section('websocket').offlineQueueSize);
+      const { offlineQueueSize } = this.profiles.section('websocket');
+      const missed = await this.notifications.missedOnWebsocket(userId, afterId, offlineQueueSize, this.staleness.staleAfterSec());
       if (missed.length && socket.connected) socket.emit('notification', { items: missed.map(toDeliveredItem) });
     } catch (error) {
       this.logger.warn(`replay for user ${userId} after ${afterId} failed; the client can list GET /api/v1/notifications: ${(error as Error).message}`);
