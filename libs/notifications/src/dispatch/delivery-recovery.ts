@@ -83,7 +83,9 @@ function groupByChannelAndUser(stale: ReadonlyArray<{ channel: string; notificat
   const groups = new Map<string, StoredNotification[]>();
   for (const { channel, notification } of stale) {
     const key = JSON.stringify([channel, notification.userId]);
-    groups.set(key, [...(groups.get(key) ?? []), notification]);
+    const group = groups.get(key);
+    if (group) group.push(notification);
+    else groups.set(key, [notification]);
   }
   return groups;
 }
