@@ -1,8 +1,10 @@
 // A server killed (SIGKILL) while a notification waits in its batch window delivers it exactly once after the
 // restart: the notification is in the store, and the recovery pass hands it to the channels. A delivery claimed
-// by a process that stopped before sending is sent once by the stale-claim sweep of the process that follows.
+// by a process that stopped before sending is sent once by the stale-claim sweep of the process that follows,
+// as the batch it was claimed in, with that batch's delivery id.
 import { Client } from 'pg';
 import { FakeBotApi } from '../fakes/telegram';
+import { WebhookReceiver, ReceivedWebhook } from '../fakes/webhooks/webhook-receiver';
 import { ALERTS_SERVER_ENV, createAlert, EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
 import { storedFor } from './support/notification-helpers';
@@ -142,5 +144,73 @@ describe('deliveries claimed by a process that stopped before sending', () => {
     const sentinel = await notify(second, trader, sentinelSymbol);
     await socket.waitForBatch((item) => item.id === sentinel.id);
     expect(socket.items.map((item) => item.id).sort()).toEqual([older.id, interrupted.id, sentinel.id].sort());
+  }, 120_000);
+});
+
+describe('stale claims of several batches', () => {
+  const receiver = new WebhookReceiver();
+  const [firstSymbol, secondSymbol] = EXTRA_SYMBOLS;
+  let database: SharedDatabase;
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  let db: Client | undefined;
+
+  beforeAll(async () => {
+    database = await sharedDatabase();
+    await receiver.start();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await first?.stop();
+    await (second ?? first)?.dispose();
+    database?.stop();
+    await receiver.stop();
+  });
+
+  const delivered = (request: ReceivedWebhook) => ({
+    deliveryId: String(request.headers['x-tradepulse-delivery']),
+    ids: (JSON.parse(request.rawBody).items as Array<{ id: string }>).map((item) => item.id),
+  });
+
+  it('sends each again as the batch it was claimed in, with the delivery id its receiver saw the first time', async () => {
+    const env = { ...ALERTS_SERVER_ENV, ...database.env, WEBHOOK_ALLOWLIST: '127.0.0.1' };
+    first = await startServer({ env });
+    const trader = await new ApiClient(first.url).register(uniqueName('batches'));
+    expect((await trader.post('/api/v1/webhooks', { url: `${receiver.url}/trader`, secret: 'a-secret-of-sixteen-or-more' })).status).toBe(201);
+    const notifyOn = async (symbol: string) => {
+      const alert = await createAlert(trader, { symbol, condition: 'above', price: 10 });
+      await sendTicks(new ApiClient(first!.url, first!.adminKey), { symbol, price: 100 });
+      const [stored] = await storedFor(trader, [alert.id]);
+      return waitFor(() => receiver.to('/trader').map(delivered).find((request) => request.ids.includes(stored.id)) ?? false);
+    };
+    // two batches, one after the other
+    const before = [await notifyOn(firstSymbol), await notifyOn(secondSymbol)];
+    expect(before.map((request) => request.ids.length)).toEqual([1, 1]);
+    expect(before[0].deliveryId).not.toBe(before[1].deliveryId);
+    expect(await first.stop()).toBe(0);
+
+    // both as a process leaves them when it stops after sending but before recording the outcome
+    db = new Client({ connectionString: databaseUrlOf(first, database) });
+    await db.connect();
+    const ids = before.flatMap((request) => request.ids);
+    const { rowCount } = await db.query(
+      `update deliveries set status = 'claimed', updated_at = now() - interval '1 hour' where channel = 'webhook' and notification_id = any($1::bigint[])`,
+      [ids],
+    );
+    expect(rowCount).toBe(2);
+    const sentBefore = receiver.to('/trader').length;
+
+    second = await startServer({ reuse: first, env });
+    const resent = await waitFor(() => {
+      const after = receiver.to('/trader').slice(sentBefore).map(delivered);
+      return after.flatMap((request) => request.ids).length >= 2 ? after : false;
+    }, 30_000);
+    // one request per batch, each the same as the first time (a receiver that saw it can tell), never merged
+    expect(resent.sort((a, b) => a.ids[0].localeCompare(b.ids[0]))).toEqual(before.sort((a, b) => a.ids[0].localeCompare(b.ids[0])));
+    await waitFor(async () => {
+      const { rows } = await db!.query(`select status from deliveries where channel = 'webhook' and notification_id = any($1::bigint[])`, [ids]);
+      return rows.every((row) => row.status === 'sent');
+    });
   }, 120_000);
 });

@@ -111,3 +111,19 @@ export class Migration20261124000710NotificationsWithoutUserKey extends Migratio
     this.addSql(`alter table "notifications" add constraint "notifications_user_id_fkey" foreign key ("user_id") references "users" ("id") on delete cascade;`);
   }
 }
+
+/**
+ * Each delivery record keeps the dedupe key of the batch it was claimed in (null on a record that was never
+ * claimed: a skip). A claim left by a stopped process is sent again as the same batch with the same key, so a
+ * receiver that got the first send can recognise the second; deriving the key from whatever stale claims a
+ * recovery pass found together would group them differently and give the repeat a new key.
+ */
+export class Migration20261124000800DeliveryDedupeKey extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table "deliveries" add column "dedupe_key" text null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "deliveries" drop column "dedupe_key";`);
+  }
+}

@@ -8,8 +8,10 @@ export interface ChannelSender {
    * Sends one batch of one user's notifications (already claimed for this channel). Resolves when sent, or
    * with 'queued' when the channel reports the outcome itself later (the records stay claimed until then).
    * Throw DeliverySkipped when the user has no target on this channel; any other error marks them failed.
+   * `dedupeKey` is the batch's, kept on its records: a repeat of the batch after a crash carries the same one, so a
+   * channel whose receiver can recognise a repeat passes it along (see deliveryKey).
    */
-  send(userId: string, items: StoredNotification[]): Promise<void | 'queued'>;
+  send(userId: string, items: StoredNotification[], dedupeKey: string): Promise<void | 'queued'>;
 
   /**
    * Which of these users this channel cannot reach (no chat linked, no endpoint), with why: asked before the

@@ -27,7 +27,7 @@ export class TelegramChannel implements ChannelSender {
     return new Map(userIds.filter((userId) => !linked.has(userId)).map((userId) => [userId, NO_CHAT]));
   }
 
-  async send(userId: string, items: StoredNotification[]): Promise<void> {
+  async send(userId: string, items: StoredNotification[], dedupeKey: string): Promise<void> {
     if (!this.sender) throw new DeliverySkipped(NOT_CONFIGURED);
     // the entity declares a string, but the driver hands a bigint column over as a BigInt
     const linked: unknown = (await this.users.get(userId)).telegramChatId;
@@ -35,7 +35,7 @@ export class TelegramChannel implements ChannelSender {
     const chatId = String(linked);
     await this.sender.send(chatId, telegramBatchMessage(items), {
       priority: items.some((item) => item.priority === 'critical') ? 'high' : 'normal',
-      dedupeKey: `notifications:${deliveryKey(chatId, items.map((item) => item.id))}`,
+      dedupeKey: `notifications:${deliveryKey(chatId, dedupeKey)}`,
     });
   }
 }

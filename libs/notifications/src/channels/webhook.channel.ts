@@ -29,7 +29,7 @@ export class WebhookChannel implements ChannelSender {
     return new Map(userIds.filter((userId) => !reachable.has(userId)).map((userId) => [userId, NO_ENDPOINT]));
   }
 
-  async send(userId: string, items: StoredNotification[]): Promise<'queued'> {
+  async send(userId: string, items: StoredNotification[], dedupeKey: string): Promise<'queued'> {
     const endpoints = await this.webhooks.enabledFor(userId);
     if (!endpoints.length) throw new DeliverySkipped(NO_ENDPOINT);
     const notificationIds = items.map((item) => item.id);
@@ -37,7 +37,7 @@ export class WebhookChannel implements ChannelSender {
     const maxAttempts = this.profiles.section('webhooks').maxAttempts;
     await Promise.all(
       endpoints.map((endpoint) => {
-        const deliveryId = deliveryKey(endpoint.id, notificationIds);
+        const deliveryId = deliveryKey(endpoint.id, dedupeKey);
         const body = JSON.stringify({ deliveryId, items: items.map(toDeliveredItem) });
         const job: WebhookJob = { endpointId: endpoint.id, userId, deliveryId, notificationIds, occurredAtMs, maxAttempts, body };
         return this.queue.add(job, { jobId: deliveryId, attempts: maxAttempts });

@@ -57,9 +57,9 @@ describe('DeliveryRecords', () => {
     const { log, records } = setUp();
     const claimed = { channel: 'websocket', status: 'claimed' as const };
     const answers = await records.claimBatches([
-      { ids: ['1', '2'], plans: [claimed] },
-      { ids: ['3'], plans: [] },
-      { ids: ['2', '4'], plans: [claimed, { channel: 'telegram', status: 'claimed' }] },
+      { ids: ['1', '2'], plans: [claimed], dedupeKey: '1' },
+      { ids: ['3'], plans: [], dedupeKey: '3' },
+      { ids: ['2', '4'], plans: [claimed, { channel: 'telegram', status: 'claimed' }], dedupeKey: '2' },
     ]);
     expect(log.claims).toHaveLength(1);
     expect(answers).toEqual([
@@ -72,16 +72,27 @@ describe('DeliveryRecords', () => {
     ]);
   });
 
+  it("gives every notification of a batch the batch's dedupe key, by default its first notification's id", async () => {
+    const { log, records } = setUp();
+    const plan = [{ channel: 'websocket', status: 'claimed' as const }];
+    await Promise.all([records.claim(['5', '6'], plan), records.claim(['8'], plan, 'resent-batch')]);
+    expect(log.claims[0].map(({ id, dedupeKey }) => [id, dedupeKey])).toEqual([
+      ['5', '5'],
+      ['6', '5'],
+      ['8', 'resent-batch'],
+    ]);
+  });
+
   it('hands equal plans of different batches to the statement as one array, and unequal ones apart', async () => {
     const { log, records } = setUp();
     const claimed = () => [{ channel: 'websocket', status: 'claimed' as const }];
     const noReason = () => [{ channel: 'telegram', status: 'skipped' as const }];
     const emptyReason = () => [{ channel: 'telegram', status: 'skipped' as const, reason: '' }];
     await records.claimBatches([
-      { ids: ['1'], plans: claimed() },
-      { ids: ['2'], plans: claimed() },
-      { ids: ['3'], plans: noReason() },
-      { ids: ['4'], plans: emptyReason() },
+      { ids: ['1'], plans: claimed(), dedupeKey: '1' },
+      { ids: ['2'], plans: claimed(), dedupeKey: '2' },
+      { ids: ['3'], plans: noReason(), dedupeKey: '3' },
+      { ids: ['4'], plans: emptyReason(), dedupeKey: '4' },
     ]);
     const [one, two, three, four] = log.claims[0].map((request) => request.plans);
     expect(two).toBe(one);
@@ -92,7 +103,7 @@ describe('DeliveryRecords', () => {
   it('takes a notification no channel can reach out of the queue without writing a record', async () => {
     const { log, records } = setUp();
     expect(await records.claim(['9'], [])).toEqual(new Map());
-    expect(log.claims).toEqual([[{ id: '9', plans: [] }]]);
+    expect(log.claims).toEqual([[{ id: '9', plans: [], dedupeKey: '9' }]]);
   });
 
   it('records the outcomes of every channel and batch of one turn in one statement', async () => {

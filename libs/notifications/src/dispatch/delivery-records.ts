@@ -45,15 +45,15 @@ export class DeliveryRecords {
 
   /**
    * Marks the notifications dispatched and writes one record per id × plan (no plans: no records, the user cannot
-   * be reached). Returns, per channel, the ids this call claimed: ids another process or an earlier try
-   * dispatched are not returned.
+   * be reached); the claimed ones keep the batch's `dedupeKey`. Returns, per channel, the ids this call claimed:
+   * ids another process or an earlier try dispatched are not returned.
    */
-  async claim(ids: readonly string[], plans: readonly ChannelPlan[]): Promise<Map<string, string[]>> {
-    return (await this.claimBatches([{ ids, plans }]))[0];
+  async claim(ids: readonly string[], plans: readonly ChannelPlan[], dedupeKey = batchDedupeKey(ids)): Promise<Map<string, string[]>> {
+    return (await this.claimBatches([{ ids, plans, dedupeKey }]))[0];
   }
 
   /** claim() of several batches as one request (one promise, not one per batch): one answer per batch, in order. */
-  async claimBatches(batches: ReadonlyArray<{ ids: readonly string[]; plans: readonly ChannelPlan[] }>): Promise<Array<Map<string, string[]>>> {
+  async claimBatches(batches: readonly ClaimedBatch[]): Promise<Array<Map<string, string[]>>> {
     const rows: DispatchClaim[] = [];
     // equal plans as one array, so the statement groups their rows without a JSON key per batch (most batches of a
     // critical burst hold one notification, and their plans are alike)
@@ -62,7 +62,7 @@ export class DeliveryRecords {
       const key = planKey(batch.plans);
       const plans = alike.get(key) ?? batch.plans;
       alike.set(key, plans);
-      for (const id of batch.ids) rows.push({ id, plans });
+      for (const id of batch.ids) rows.push({ id, plans, dedupeKey: batch.dedupeKey });
     }
     const won = await this.claims.submit(rows);
     let row = 0;
@@ -77,6 +77,17 @@ export class DeliveryRecords {
   async mark(channel: string, ids: readonly string[], status: Exclude<DeliveryStatus, 'claimed'>, error?: string): Promise<void> {
     await this.outcomes.submit(ids.map((id) => ({ id, channel, status, error })));
   }
+}
+
+export interface ClaimedBatch {
+  ids: readonly string[];
+  plans: readonly ChannelPlan[];
+  dedupeKey: string;
+}
+
+/** The dedupe key of a batch: its first notification's id, which no other batch contains. */
+export function batchDedupeKey(ids: readonly string[]): string {
+  return ids[0];
 }
 
 function planKey(plans: readonly ChannelPlan[]): string {

@@ -1,15 +1,16 @@
 // Repairs what a stopped process left behind: notifications relayed but never dispatched (they waited in a
 // batch window), and delivery claims never acknowledged (stopped between claim and send). The latter are sent
-// again with the same dedupe key (which claims are orphaned: ClaimStaleness). Worker role; shortly after start, then
+// again as the batches they were claimed in, with their dedupe keys (which claims are orphaned: ClaimStaleness). Worker role; shortly after start, then
 // every RECOVERY_INTERVAL_MS. Without Redis this process is the only one, so at start everything older than the
 // start is an orphan; with Redis other processes may still hold those in their windows, so only what outlived its
 // window is.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import type { StoredNotification } from '../notification';
-import { DeliveriesRepository } from '../store/deliveries.repository';
+import { DeliveriesRepository, StaleClaim } from '../store/deliveries.repository';
 import { NotificationsRepository } from '../store/notifications.repository';
 import { ClaimStaleness } from './claim-staleness';
+import { batchDedupeKey } from './delivery-records';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 const RECOVERY_INTERVAL_MS = 10_000;
@@ -69,9 +70,8 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
       }
       const stale = await this.deliveries.reclaimStale(this.staleness.staleAfterSec(), MAX_CLAIM_ATTEMPTS, BATCH_LIMIT);
       if (stale.length) this.logger.log(`sending again ${stale.length} delivery claim(s) never acknowledged`);
-      for (const [key, items] of groupByChannelAndUser(stale)) {
-        const [channel, userId] = JSON.parse(key) as [string, string];
-        await this.dispatcher.resend(channel, userId, items);
+      for (const { channel, userId, dedupeKey, items } of groupByBatch(stale)) {
+        await this.dispatcher.resend(channel, userId, items, dedupeKey ?? batchDedupeKey(items.map((item) => item.id)));
       }
     } catch (error) {
       this.logger.warn(`recovery pass failed; it runs again in ${RECOVERY_INTERVAL_MS / 1000} s: ${(error as Error).message}`);
@@ -79,13 +79,21 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
-function groupByChannelAndUser(stale: ReadonlyArray<{ channel: string; notification: StoredNotification }>): Map<string, StoredNotification[]> {
-  const groups = new Map<string, StoredNotification[]>();
-  for (const { channel, notification } of stale) {
-    const key = JSON.stringify([channel, notification.userId]);
-    const group = groups.get(key);
-    if (group) group.push(notification);
-    else groups.set(key, [notification]);
+interface StaleBatch {
+  channel: string;
+  userId: string;
+  dedupeKey: string | null;
+  items: StoredNotification[];
+}
+
+/** Stale claims as the batches they were claimed in (records claimed before keys were kept: per channel and user). */
+function groupByBatch(stale: readonly StaleClaim[]): StaleBatch[] {
+  const batches = new Map<string, StaleBatch>();
+  for (const { channel, dedupeKey, notification } of stale) {
+    const key = JSON.stringify([channel, notification.userId, dedupeKey]);
+    const batch = batches.get(key);
+    if (batch) batch.items.push(notification);
+    else batches.set(key, { channel, userId: notification.userId, dedupeKey, items: [notification] });
   }
-  return groups;
+  return [...batches.values()];
 }

@@ -17,7 +17,7 @@ import { PreferencesService } from '../preferences/preferences.service';
 import { ChannelRegistry } from './channel-registry';
 import { ChannelTargets } from './channel-targets';
 import { deliveryPlan, MUTED } from './delivery-plan';
-import { DeliveryRecords } from './delivery-records';
+import { batchDedupeKey, DeliveryRecords } from './delivery-records';
 import { SentOutcomes } from './sent-outcomes';
 
 @Injectable()
@@ -68,9 +68,9 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     if (muted.length) await this.recordMuted(muted);
   }
 
-  /** Sends items whose claim is already held (a stale claim being retried). */
-  resend(channel: string, userId: string, items: StoredNotification[]): Promise<void> {
-    return this.track(this.send(channel, userId, items));
+  /** Sends items whose claim is already held (a stale claim being retried), as the batch they were claimed in. */
+  resend(channel: string, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void> {
+    return this.track(this.send(channel, userId, items, dedupeKey));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -92,7 +92,8 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const batches = [...byUser].map(([userId, items]) => {
       const unreachableOwn = unreachable.get(userId);
       const plans = names.filter((channel) => !unreachableOwn?.has(channel)).map((channel) => ({ channel, status: 'skipped' as const, reason: MUTED }));
-      return { ids: items.map((item) => item.id), plans };
+      const ids = items.map((item) => item.id);
+      return { ids, plans, dedupeKey: batchDedupeKey(ids) };
     });
     await this.deliveries.claimBatches(batches);
     for (const channel of names) notificationMetrics.skipped.inc({ channel }, muted.length);
@@ -122,7 +123,11 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     // channel is asked, even one the preferences turn off, which saves a round trip on every pass
     const [preferences, unreachable] = await Promise.all([this.preferences.forUsers(userIds), this.targets.unreachableForUsers(userIds, names)]);
     const plans = batches.map(({ userId, items }) => deliveryPlan(names, preferences.get(userId)!, items[0].category, unreachable.get(userId)));
-    const claimed = await this.deliveries.claimBatches(batches.map(({ items }, index) => ({ ids: items.map((item) => item.id), plans: plans[index] })));
+    const claims = batches.map(({ items }, index) => {
+      const ids = items.map((item) => item.id);
+      return { ids, plans: plans[index], dedupeKey: batchDedupeKey(ids) };
+    });
+    const claimed = await this.deliveries.claimBatches(claims);
     const sends: Array<Promise<void>> = [];
     // skips counted per channel over the pass: a labelled counter hashes its labels on every inc
     const skipped = new Map<string, number>();
@@ -132,7 +137,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
       for (const plan of plans[index]) if (plan.status === 'skipped') skip(plan.channel, items.length);
       for (const [channel, ids] of claimed[index]) {
         const own = ids.length === items.length ? items : onlyIds(items, ids);
-        sends.push(this.send(channel, userId, own).catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
+        sends.push(this.send(channel, userId, own, claims[index].dedupeKey).catch((error: Error) => this.logger.error(`notification delivery failed: ${error.message}`)));
       }
     });
     for (const [channel, count] of skipped) notificationMetrics.skipped.inc({ channel }, count);
@@ -143,10 +148,10 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
    * Sends items whose claim is held on this channel. A send that succeeds is recorded with the other sends of
    * its turn (SentOutcomes); a queued one reports its outcome later; one that throws is recorded at once.
    */
-  private send(channel: string, userId: string, items: StoredNotification[]): Promise<void> {
+  private send(channel: string, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void> {
     const sender = this.channels.get(channel);
     if (!sender) return this.deliveries.mark(channel, items.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
-    return startSend(sender, userId, items).then(
+    return startSend(sender, userId, items, dedupeKey).then(
       (outcome) => void (outcome !== 'queued' && this.sent.add(channel, items)),
       (error: unknown) => this.recordFailure(channel, userId, items, error),
     );
@@ -174,9 +179,9 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 const NOT_IN_THIS_PROCESS = 'channel not available in this process';
 
 /** A channel that throws before its promise fails its own batch, not the pass. */
-function startSend(sender: ChannelSender, userId: string, items: StoredNotification[]): Promise<void | 'queued'> {
+function startSend(sender: ChannelSender, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void | 'queued'> {
   try {
-    return sender.send(userId, items);
+    return sender.send(userId, items, dedupeKey);
   } catch (error) {
     return Promise.reject(error);
   }

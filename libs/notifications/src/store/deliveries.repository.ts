@@ -21,6 +21,8 @@ export interface ChannelPlan {
 export interface DispatchClaim {
   id: string;
   plans: readonly ChannelPlan[];
+  /** the dedupe key of the batch the notification is sent in, kept on its claimed records */
+  dedupeKey: string;
 }
 
 /** A record this process claimed: it may send the notification on that channel. */
@@ -39,6 +41,8 @@ export interface DeliveryOutcome {
 
 export interface StaleClaim {
   channel: string;
+  /** the key the claim was made with; null on a record claimed before keys were kept */
+  dedupeKey: string | null;
   notification: StoredNotification;
 }
 
@@ -71,14 +75,15 @@ export class DeliveriesRepository {
     const claimed = await query(
       this.em,
       `with requested as (
-         select r.plans, n.id
-         from jsonb_to_recordset(?::jsonb) as r(plans jsonb, ids bigint[])
-         cross join lateral unnest(r.ids) as n(id)
+         select r.plans, n.id, n.dedupe_key
+         from jsonb_to_recordset(?::jsonb) as r(plans jsonb, ids bigint[], keys text[])
+         cross join lateral unnest(r.ids, r.keys) as n(id, dedupe_key)
        ), taken as (
          delete from undispatched_notifications where notification_id = any(${BIGINT_ARRAY}) returning notification_id
        ), claimed as (
-         insert into deliveries (notification_id, channel, status, attempts, last_error)
-         select r.id, p.channel, p.status, case when p.status = 'claimed' then 1 else 0 end, p.reason
+         insert into deliveries (notification_id, channel, status, attempts, last_error, dedupe_key)
+         select r.id, p.channel, p.status, case when p.status = 'claimed' then 1 else 0 end, p.reason,
+           case when p.status = 'claimed' then r.dedupe_key end
          from requested r
          join taken t on t.notification_id = r.id
          cross join lateral jsonb_to_recordset(r.plans) as p(channel text, status text, reason text)
@@ -92,6 +97,7 @@ export class DeliveriesRepository {
             requests,
             (request) => request.plans,
             (request) => ({ plans: request.plans.map(({ channel, status, reason }) => ({ channel, status, reason: reason ?? null })) }),
+            (request) => request.dedupeKey,
           ),
         ),
         // the ids again as an array literal: the planner then knows how many there are and deletes through the
@@ -160,12 +166,12 @@ export class DeliveriesRepository {
        ), retried as (
          update deliveries d set attempts = d.attempts + 1, updated_at = now()
          from stale s where d.notification_id = s.notification_id and d.channel = s.channel
-         returning d.notification_id, d.channel
+         returning d.notification_id, d.channel, d.dedupe_key
        )
-       select r.channel, ${COLUMNS} from retried r join notifications n on n.id = r.notification_id order by n.id`,
+       select r.channel, r.dedupe_key, ${COLUMNS} from retried r join notifications n on n.id = r.notification_id order by n.id`,
       [staleSec, limit],
     );
-    return rows.map((row) => ({ channel: String(row.channel), notification: fromRow(row) }));
+    return rows.map((row) => ({ channel: String(row.channel), dedupeKey: row.dedupe_key === null ? null : String(row.dedupe_key), notification: fromRow(row) }));
   }
 }
 
@@ -173,22 +179,29 @@ export class DeliveriesRepository {
  * Rows that share everything but their notification id travel as one entry with an id list: a burst of a
  * thousand notifications is a handful of entries, not a thousand objects to quote and parse. Rows with the same
  * `sameAs` (the rows of one batch share their plans array) share without asking: `shared` and its JSON key run
- * once per distinct `sameAs`, not once per row.
+ * once per distinct `sameAs`, not once per row. `keyOf`, when given, adds a list of one text per row beside the
+ * ids (the dedupe keys of a claim).
  */
-function groupIds<T extends { id: string }, K extends object>(rows: readonly T[], sameAs: (row: T) => unknown, shared: (row: T) => K): Array<K & { ids: string[] }> {
-  const bySameAs = new Map<unknown, K & { ids: string[] }>();
-  const byKey = new Map<string, K & { ids: string[] }>();
+function groupIds<T extends { id: string }, K extends object>(
+  rows: readonly T[],
+  sameAs: (row: T) => unknown,
+  shared: (row: T) => K,
+  keyOf?: (row: T) => string,
+): Array<K & { ids: string[]; keys?: string[] }> {
+  const bySameAs = new Map<unknown, K & { ids: string[]; keys?: string[] }>();
+  const byKey = new Map<string, K & { ids: string[]; keys?: string[] }>();
   for (const row of rows) {
     const same = sameAs(row);
     let group = bySameAs.get(same);
     if (!group) {
       const fields = shared(row);
       const key = JSON.stringify(fields);
-      group = byKey.get(key) ?? { ...fields, ids: [] };
+      group = byKey.get(key) ?? { ...fields, ids: [], ...(keyOf ? { keys: [] } : {}) };
       byKey.set(key, group);
       bySameAs.set(same, group);
     }
     group.ids.push(row.id);
+    if (keyOf) group.keys!.push(keyOf(row));
   }
   return [...byKey.values()];
 }
