@@ -1,10 +1,11 @@
 // Market data seen from outside: the symbol list, candles of every interval built from ticks, and a stale tick
-// (older than market.staleAfterSec) that moves no alert. Ticks go in through the admin route with explicit times.
+// (older than market.staleAfterSec) that moves no alert, and a tick from the future that is refused. Ticks go in
+// through the admin route with explicit times.
 import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, waitForTriggers } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
 import { RunningServer, startServer } from './support/server-process';
 
-const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'S01/USDT', 'S02/USDT', 'S03/USDT'];
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'S01/USDT', 'S02/USDT', 'S03/USDT', 'S04/USDT'];
 const STALE_AFTER_SEC = 30;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -78,5 +79,26 @@ describe('market data', () => {
     // the same crossing, fresh, fires it
     await sendTicks(admin, { symbol, price: 150 });
     expect((await waitForTriggers(user, alert.id)).map((trigger) => trigger.price)).toEqual(['150']);
+  });
+
+  it('refuses a tick timed in the future with a 400 naming it, and keeps pricing and firing on the ticks that follow', async () => {
+    const symbol = 'S04/USDT';
+    const alert = await createAlert(user, { symbol, condition: 'above', price: 100 });
+    await sendTicks(admin, { symbol, price: 50 });
+    const pricesBefore = (await user.get(`/api/v1/market/prices?symbols=S01/USDT,${symbol}`)).body;
+    for (const ts of [Date.now() + HOUR_MS, 1e20]) {
+      const refused = await admin.post('/api/v1/admin/market/ticks', { ticks: [{ symbol: 'S01/USDT', price: 1 }, { symbol, price: 150, ts }] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain('ticks[1].ts: must be epoch milliseconds no later than 60 s ahead');
+    }
+    // nothing of the refused batches was taken: not the good first tick, not the crossing
+    const prices = await user.get(`/api/v1/market/prices?symbols=S01/USDT,${symbol}`);
+    expect(prices.status).toBe(200);
+    expect(prices.body).toEqual(pricesBefore);
+    expect(prices.body.items[1].price).toBe(50);
+    expect(await triggersOf(user, alert.id)).toEqual([]);
+    await sendTicks(admin, { symbol, price: 150 });
+    expect((await waitForTriggers(user, alert.id)).map((trigger) => trigger.price)).toEqual(['150']);
+    expect((await user.get(`/api/v1/market/prices?symbols=${symbol}`)).body.items[0].price).toBe(150);
   });
 });

@@ -2,11 +2,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { counter, EventBus, gauge, HealthRegistry, invalid } from '@tradepulse/platform';
+import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
 import { CandleBook } from './candle-book';
 import { MARKET_FEED } from './feeds/market-feed';
 import type { MarketFeed } from './feeds/market-feed';
 import { PriceBook } from './price-book';
+import { checkTicks } from './tick-check';
 import { Tick } from './tick';
 
 const ticksTotal = counter({ name: 'tradepulse_market_ticks_total', help: 'Ticks accepted', labelNames: ['source'] });
@@ -58,11 +59,8 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
 
   /** Validates and publishes a batch of ticks. Throws (changing nothing) if any tick is bad. */
   ingest(ticks: Tick[], source: string): Tick[] {
-    for (const [i, tick] of ticks.entries()) {
-      if (!this.prices.has(tick.symbol)) throw invalid(`ticks[${i}].symbol: unknown symbol "${tick.symbol}"; known: ${this.prices.symbols.join(', ')}`);
-      if (!Number.isFinite(tick.price) || tick.price <= 0) throw invalid(`ticks[${i}].price: must be a finite number > 0`);
-    }
     const now = Date.now();
+    checkTicks(ticks, this.prices, now);
     for (const tick of ticks) {
       this.prices.set(tick.symbol, tick.price, tick.ts);
       this.candles.add(tick.symbol, tick.price, tick.ts);
