@@ -85,7 +85,8 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     for (const row of rows) {
       if (!this.prices.has(row.symbol)) continue;
       prices.set(row.symbol, Number(row.price));
-      this.prices.set(row.symbol, Number(row.price), new Date(row.updated_at).getTime());
+      // a time ahead of the clock (stored before tick times were checked) would hold back every real tick after it
+      this.prices.set(row.symbol, Number(row.price), Math.min(new Date(row.updated_at).getTime(), Date.now()));
     }
     return prices;
   }

@@ -4,8 +4,11 @@
 import { invalid } from '@tradepulse/platform';
 import type { Tick } from './tick';
 
-/** how far ahead of this server's clock a tick time may be (another machine's clock, a few ms of replay spacing) */
-export const MAX_TICK_CLOCK_SKEW_MS = 60_000;
+/**
+ * How far ahead of this server's clock a tick time may be: another machine's clock off by a little, the replay
+ * feed's spacing of a few ms. Every second more is a second in which real ticks could not move the price.
+ */
+export const MAX_TICK_CLOCK_SKEW_MS = 5_000;
 
 /** Throws a 400 naming the first bad tick's field; changes nothing. */
 export function checkTicks(ticks: readonly Tick[], known: { has(symbol: string): boolean; readonly symbols: readonly string[] }, now: number): void {

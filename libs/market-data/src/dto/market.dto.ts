@@ -15,7 +15,7 @@ export class TickDto {
   @Max(1e20 - 1, { message: 'price: must be < 1e20' })
   price!: number;
 
-  @ApiPropertyOptional({ description: 'epoch milliseconds, at most 60 s ahead of the server clock; default now' })
+  @ApiPropertyOptional({ description: 'epoch milliseconds, at most 5 s ahead of the server clock; default now' })
   @IsOptional()
   @IsInt()
   @Min(0)
