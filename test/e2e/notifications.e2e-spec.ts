@@ -50,6 +50,11 @@ describe('notifications', () => {
       TP__WEBHOOKS__MAX_ATTEMPTS: '3',
       TP__WEBHOOKS__DISABLE_AFTER_FAILURES: '3',
       TP__QUEUES__RETRY_BACKOFF_MS: '200',
+      // two webhook slots: enough for a slow endpoint's request plus one job queued behind it to take them all,
+      // were a job that waits for its endpoint to hold a slot
+      TP__QUEUES__CONCURRENCY: '2',
+      // a held request must not time out (and be retried) while a test keeps its endpoint slow
+      TP__WEBHOOKS__TIMEOUT_MS: '30000',
       TP__WEBSOCKET__MAX_CONNECTIONS_PER_USER: String(PER_USER_SOCKETS),
       TP__WEBSOCKET__IDLE_TIMEOUT_SEC: String(IDLE_TIMEOUT_SEC),
       TP__WEBSOCKET__PING_INTERVAL_MS: '300',
@@ -331,6 +336,40 @@ describe('notifications', () => {
       const [last] = await fireAlerts(rae, 1);
       await socket.waitForBatch(forAlert(last));
       expect(receiver.to('/rae')).toHaveLength(1);
+    });
+
+    it("serves other users' endpoints while one answers slowly, sending the slow one a request at a time, each delivery once", async () => {
+      const [ana, ben] = await Promise.all([user('ana'), user('ben')]);
+      await ana.post('/api/v1/webhooks', { url: `${receiver.url}/ana`, secret });
+      await ben.post('/api/v1/webhooks', { url: `${receiver.url}/ben`, secret });
+      const anaSocket = await open({ token: ana.apiKey });
+      const alertsOf = (request: { rawBody: string }) => JSON.parse(request.rawBody).items.map((item: DeliveredItem) => item.data.alertId);
+      receiver.hold('/ana');
+      const anaAlerts: string[] = [];
+      try {
+        anaAlerts.push(...(await fireAlerts(ana, 1)));
+        await waitFor(() => receiver.to('/ana').length === 1);
+        // two more batches of Ana's, each dispatched (its WebSocket batch shows it) and queued behind her first
+        for (let batch = 0; batch < 2; batch++) {
+          const [alertId] = await fireAlerts(ana, 1);
+          await anaSocket.waitForBatch(forAlert(alertId));
+          anaAlerts.push(alertId);
+        }
+        const [benAlert] = await fireAlerts(ben, 1);
+        const [benRequest] = await waitFor(() => (receiver.to('/ben').length ? receiver.to('/ben') : false));
+        expect(alertsOf(benRequest)).toEqual([benAlert]);
+        // Ben was served while Ana's first request was still unanswered, and her next ones had not been sent
+        expect(receiver.to('/ana')).toHaveLength(1);
+      } finally {
+        receiver.release('/ana');
+      }
+      const anaRequests = await waitFor(() => (receiver.to('/ana').length >= 3 ? receiver.to('/ana') : false));
+      expect(anaRequests.flatMap(alertsOf).sort()).toEqual([...anaAlerts].sort());
+      expect(new Set(anaRequests.map((request) => request.headers['x-tradepulse-delivery'])).size).toBe(3);
+      // waiting for her busy endpoint cost none of her deliveries an attempt
+      expect(anaRequests.map((request) => request.headers['x-tradepulse-attempt'])).toEqual(['1', '1', '1']);
+      expect(receiver.mostAtOnce('/ana')).toBe(1);
+      expect((await ana.get('/api/v1/webhooks')).body.items[0]).toMatchObject({ enabled: true, consecutiveFailures: 0 });
     });
 
     it('refuses private, loopback and link-local targets the allowlist does not name', async () => {

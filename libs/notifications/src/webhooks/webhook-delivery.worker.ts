@@ -3,8 +3,7 @@
 // in a row. Redirects are not followed: a redirect could lead to a target the policy refuses.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { JobContext, JobQueueFactory } from '@tradepulse/platform';
-import Bottleneck from 'bottleneck';
+import { JobContext, JobDeferral, JobQueueFactory } from '@tradepulse/platform';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
 import { WEBHOOK_QUEUE, WebhookJob } from './webhook-job';
@@ -13,12 +12,14 @@ import { WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
 
 const CHANNEL = 'webhook';
+/** a job for a busy endpoint looks again after a delay in this range, spread so that its queued jobs wake apart */
+const BUSY_ENDPOINT_DEFER_MS = { min: 100, max: 250 };
 
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger('Webhooks');
-  /** concurrency 1 per endpoint, inside this process */
-  private readonly perEndpoint = new Bottleneck.Group({ maxConcurrent: 1 });
+  /** endpoints with a request in flight from this process */
+  private readonly busyEndpoints = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -33,7 +34,22 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     if (!this.config.hasRole('worker')) return;
     this.queues
       .get<WebhookJob>(WEBHOOK_QUEUE)
-      .process((job, context) => this.perEndpoint.key(job.endpointId).schedule(() => this.deliver(job, context)), { concurrency: this.profiles.bootValue('queues').concurrency });
+      .process((job, context) => this.deliverInTurn(job, context), { concurrency: this.profiles.bootValue('queues').concurrency });
+  }
+
+  /**
+   * One request at a time per endpoint, inside this process. A job whose endpoint is busy is deferred, not held:
+   * waiting in its queue slot, a slow endpoint's backlog would fill every slot and other users' webhooks would wait
+   * behind it. A deferral costs the job none of its attempts.
+   */
+  private async deliverInTurn(job: WebhookJob, context: JobContext): Promise<void | JobDeferral> {
+    if (this.busyEndpoints.has(job.endpointId)) return context.defer(busyEndpointDeferMs());
+    this.busyEndpoints.add(job.endpointId);
+    try {
+      await this.deliver(job, context);
+    } finally {
+      this.busyEndpoints.delete(job.endpointId);
+    }
   }
 
   /** Resolves when the job is done (delivered, or failed for good); throws to have the queue retry it. */
@@ -96,4 +112,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
       return cause?.message ?? (error as Error).message;
     }
   }
+}
+
+function busyEndpointDeferMs(): number {
+  const { min, max } = BUSY_ENDPOINT_DEFER_MS;
+  return min + Math.floor(Math.random() * (max - min + 1));
 }

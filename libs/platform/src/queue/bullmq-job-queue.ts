@@ -1,10 +1,10 @@
 // Distributed-mode queue on BullMQ: jobs survive restarts and are shared by every worker process.
 import { Logger } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
-import type { ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { RetryDefaults } from './in-process-job-queue';
-import { AddedJob, JobHandler, JobOptions, JobQueue, PRIORITY_RANK, QueueCounts } from './job-queue';
+import { AddedJob, JobDeferral, jobContext, JobHandler, JobOptions, JobQueue, PRIORITY_RANK, QueueCounts } from './job-queue';
 
 export class BullMqJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
@@ -39,13 +39,24 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
 
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     if (this.worker) throw new Error(`queue ${this.name} already has a processor`);
-    this.worker = new Worker(this.name, (job) => handler(job.data as T, { id: job.id!, attempt: job.attemptsMade + 1 }), {
+    this.worker = new Worker(this.name, (job, token) => this.run(handler, job, token), {
       connection: this.connection,
       prefix: this.prefix,
       concurrency: options.concurrency ?? 1,
     });
     this.worker.on('failed', (job, error) => this.logger.warn(`job ${job?.id} attempt ${job?.attemptsMade} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+  }
+
+  /**
+   * A deferral moves the job to the delayed set without counting an attempt (skipAttempt in BullMQ's moveToDelayed);
+   * DelayedError then tells the worker the job has left its hands, and it takes the next one into the slot.
+   */
+  private async run(handler: JobHandler<T>, job: Job, token?: string): Promise<void> {
+    const outcome = await handler(job.data as T, jobContext(job.id!, job.attemptsMade + 1));
+    if (!(outcome instanceof JobDeferral)) return;
+    await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+    throw new DelayedError();
   }
 
   async counts(): Promise<QueueCounts> {

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { randomUUID } from 'node:crypto';
-import { AddedJob, JobHandler, JobOptions, JobQueue, PRIORITY_RANK, QueueCounts } from './job-queue';
+import { AddedJob, JobDeferral, jobContext, JobHandler, JobOptions, JobQueue, PRIORITY_RANK, QueueCounts } from './job-queue';
 
 interface PendingJob<T> {
   id: string;
@@ -20,6 +20,8 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   private readonly logger: Logger;
   private readonly waiting: PendingJob<T>[] = [];
   private readonly known = new Set<string>();
+  /** jobs deferred by their handler, each waiting for its timer; close() drops them */
+  private readonly deferred = new Map<NodeJS.Timeout, () => void>();
   private queue?: PQueue;
   private handler?: JobHandler<T>;
   private active = 0;
@@ -54,20 +56,25 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   }
 
   async counts(): Promise<QueueCounts> {
-    return { waiting: (this.queue?.size ?? 0) + this.waiting.length, active: this.active, failed: this.failed };
+    return { waiting: (this.queue?.size ?? 0) + this.waiting.length + this.deferred.size, active: this.active, failed: this.failed };
   }
 
   /**
-   * Lets the attempts already running finish and runs nothing more: jobs still waiting, or backing off before a
-   * retry, are dropped with the process, as they would be by a crash (whoever queued them recovers them: webhook
-   * deliveries, for one, are re-sent from their claims).
+   * Lets the attempts already running finish and runs nothing more: jobs still waiting, deferred, or backing off
+   * before a retry, are dropped with the process, as they would be by a crash (whoever queued them recovers them:
+   * webhook deliveries, for one, are re-sent from their claims).
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (!this.queue) return;
-    const dropped = this.queue.size;
+    const dropped = this.queue.size + this.deferred.size;
     this.queue.clear();
+    for (const [timer, drop] of this.deferred) {
+      clearTimeout(timer);
+      drop();
+    }
+    this.deferred.clear();
     if (dropped) this.logger.warn(`${dropped} waiting job attempt(s) not run: the queue closed`);
     await this.queue.onIdle();
   }
@@ -99,17 +106,41 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     }
   }
 
-  private attempt(job: PendingJob<T>, attempt: number): Promise<void> {
-    if (this.closed) return Promise.reject(new pRetry.AbortError(`queue ${this.name} closed before attempt ${attempt} of job ${job.id}`));
+  /** One attempt, as p-retry counts them: each deferral by the handler runs the job again as this same attempt. */
+  private async attempt(job: PendingJob<T>, attempt: number): Promise<void> {
+    for (;;) {
+      if (this.closed) throw new pRetry.AbortError(`queue ${this.name} closed before attempt ${attempt} of job ${job.id}`);
+      const outcome = await this.run(job, attempt);
+      if (!(outcome instanceof JobDeferral)) return;
+      await this.deferral(job, attempt, outcome.delayMs);
+    }
+  }
+
+  private run(job: PendingJob<T>, attempt: number): Promise<void | JobDeferral> {
     // p-queue runs higher numbers first; our ranks run lower first
     const priority = -PRIORITY_RANK[job.options.priority ?? 'normal'];
     return this.queue!.add(async () => {
       this.active++;
       try {
-        await this.handler!(job.data, { id: job.id, attempt });
+        return await this.handler!(job.data, jobContext(job.id, attempt));
       } finally {
         this.active--;
       }
     }, { priority });
+  }
+
+  /** Waits out a deferral outside p-queue, so that it holds no slot; rejects (aborting the job) if close() drops it. */
+  private deferral(job: PendingJob<T>, attempt: number, delayMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const drop = () => reject(new pRetry.AbortError(`queue ${this.name} closed while attempt ${attempt} of job ${job.id} was deferred`));
+      if (this.closed) return drop();
+      const timer = setTimeout(() => {
+        this.deferred.delete(timer);
+        resolve();
+      }, delayMs);
+      // a deferral alone keeps no process (nor a test run) alive, like a backoff
+      timer.unref();
+      this.deferred.set(timer, drop);
+    });
   }
 }

@@ -85,6 +85,59 @@ export function describeJobQueueContract(name: string, create: (queueName: strin
       expect(order).toEqual(['1.1', '2.1', '1.2']);
     });
 
+    it('runs other jobs while one is deferred (a deferral holds no concurrency slot), then the deferred one as the same attempt', async () => {
+      const queue = make('defer-slot');
+      const runs: string[] = [];
+      const done = new Promise<void>((resolve) =>
+        queue.process(
+          async ({ n }, job) => {
+            runs.push(`${n}.${job.attempt}`);
+            // job 1 waits for job 2: with one slot, only a deferral that gives the slot back lets job 2 run
+            if (n === 1 && !runs.includes('2.1')) return job.defer(20);
+            if (n === 1) resolve();
+          },
+          { concurrency: 1 },
+        ),
+      );
+      await queue.add({ n: 1 }, { attempts: 1 });
+      await waitFor(() => runs.length === 1);
+      await queue.add({ n: 2 });
+      await done;
+      expect(runs.filter((run) => run !== '1.1')).toEqual(['2.1']);
+      expect(runs.at(-1)).toBe('1.1');
+    });
+
+    it('counts no attempt for a deferral: a job deferred twice, then failing once, still gets its retry', async () => {
+      const queue = make('defer-attempts');
+      const attempts: number[] = [];
+      const done = new Promise<void>((resolve) =>
+        queue.process(async (_data, job) => {
+          attempts.push(job.attempt);
+          if (attempts.length <= 2) return job.defer(20);
+          if (attempts.length === 3) throw new Error('fails once');
+          resolve();
+        }),
+      );
+      await queue.add({ n: 1 }, { attempts: 2, backoffMs: 20 });
+      await done;
+      expect(attempts).toEqual([1, 1, 1, 2]);
+    });
+
+    it('closes without waiting for a deferred job, and runs it no more', async () => {
+      const queue = make('defer-close');
+      const attempts: number[] = [];
+      queue.process(async (_data, job) => {
+        attempts.push(job.attempt);
+        return job.defer(60_000);
+      });
+      await queue.add({ n: 1 });
+      await waitFor(() => attempts.length === 1);
+      const started = Date.now();
+      await queue.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(attempts).toEqual([1]);
+    });
+
     it('closes without waiting for a retry backoff, and runs nothing after', async () => {
       const queue = make('close');
       const attempts: number[] = [];

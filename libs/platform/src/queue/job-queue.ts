@@ -20,11 +20,25 @@ export interface AddedJob {
 
 export interface JobContext {
   id: string;
-  /** 1 on the first try */
+  /** 1 on the first try; a deferred job runs again with the same number */
   attempt: number;
+  /**
+   * For a job that cannot run yet (a resource it needs is busy): the handler returns what this returns, and the job
+   * runs again after `delayMs` as the same attempt. Meanwhile it holds no concurrency slot, so other jobs run.
+   */
+  defer(delayMs: number): JobDeferral;
 }
 
-export type JobHandler<T> = (data: T, job: JobContext) => Promise<void>;
+/** What a handler returns to have its job put back for a while; made by JobContext.defer. */
+export class JobDeferral {
+  constructor(readonly delayMs: number) {}
+}
+
+export type JobHandler<T> = (data: T, job: JobContext) => Promise<void | JobDeferral>;
+
+export function jobContext(id: string, attempt: number): JobContext {
+  return { id, attempt, defer: (delayMs) => new JobDeferral(delayMs) };
+}
 
 export interface QueueCounts {
   waiting: number;
