@@ -88,6 +88,21 @@ describe('ReplayFeed', () => {
     expect(out.batches.every((b) => b.every((t) => t.ts === b[0].ts))).toBe(true);
   });
 
+  it('lets steps share a millisecond rather than run tick times more than a second ahead of the clock', () => {
+    const clock = new ManualClock();
+    const out = recorder();
+    const start = clock.now();
+    const many = Array.from({ length: 3_000 }, (_, i) => bar('BTC/USDT', i * MINUTE, 100 + i));
+    new ReplayFeed(many, 1e12, { clock }).start(out.sink);
+    // every step is due within the next millisecond
+    clock.advance(1);
+    const times = out.batches.map((b) => b[0].ts);
+    expect(times).toHaveLength(3_000);
+    expect(Math.max(...times)).toBeLessThanOrEqual(clock.now() + 1_000);
+    expect(times.at(-1)).toBeGreaterThan(start + 900);
+    expect(times.every((ts, i) => i === 0 || ts >= times[i - 1])).toBe(true);
+  });
+
   it('stops at the end, says so in its status, and sets no more timers', () => {
     const clock = new ManualClock();
     const out = recorder();

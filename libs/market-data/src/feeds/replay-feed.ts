@@ -10,6 +10,11 @@ import { planReplay, ReplayPlanOptions, ReplayStep } from './replay-plan';
 
 /** at very high speeds many steps fall due at once; emit at most this many before yielding to the event loop */
 const MAX_STEPS_PER_WAKE = 500;
+/**
+ * How far tick times may run ahead of the clock when more steps fall due than there are milliseconds (a very high
+ * speed): past it, steps share a millisecond. Well inside the tick check's allowance (MAX_TICK_CLOCK_SKEW_MS).
+ */
+const MAX_LEAD_MS = 1_000;
 
 export interface ReplayFeedOptions extends ReplayPlanOptions {
   clock?: FeedClock;
@@ -119,8 +124,9 @@ export class ReplayFeed implements MarketFeed {
       const step = this.steps[this.next];
       if (this.dueAt(step) > now) break;
       this.next++;
-      // strictly increasing times: two steps emitted in one millisecond stay two moments for candles and alerts
-      const ts = (this.lastTs = Math.max(now, this.lastTs + 1));
+      // strictly increasing times: two steps emitted in one millisecond stay two moments for candles and alerts,
+      // unless that would run more than MAX_LEAD_MS ahead of the clock
+      const ts = (this.lastTs = Math.min(Math.max(now, this.lastTs + 1), now + MAX_LEAD_MS));
       this.sink?.(step.prices.map((p) => ({ symbol: p.symbol, price: p.price, ts })));
     }
     this.scheduleNext();

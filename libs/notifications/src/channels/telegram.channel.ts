@@ -35,7 +35,7 @@ export class TelegramChannel implements ChannelSender {
     const chatId = String(linked);
     await this.sender.send(chatId, telegramBatchMessage(items), {
       priority: items.some((item) => item.priority === 'critical') ? 'high' : 'normal',
-      dedupeKey: `notifications:${deliveryKey(chatId, dedupeKey)}`,
+      dedupeKey: `notifications:${deliveryKey(chatId, dedupeKey, items.map((item) => item.id))}`,
     });
   }
 }

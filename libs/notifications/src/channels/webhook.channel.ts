@@ -37,7 +37,7 @@ export class WebhookChannel implements ChannelSender {
     const maxAttempts = this.profiles.section('webhooks').maxAttempts;
     await Promise.all(
       endpoints.map((endpoint) => {
-        const deliveryId = deliveryKey(endpoint.id, dedupeKey);
+        const deliveryId = deliveryKey(endpoint.id, dedupeKey, notificationIds);
         const body = JSON.stringify({ deliveryId, items: items.map(toDeliveredItem) });
         const job: WebhookJob = { endpointId: endpoint.id, userId, deliveryId, notificationIds, occurredAtMs, maxAttempts, body };
         return this.queue.add(job, { jobId: deliveryId, attempts: maxAttempts });

@@ -72,15 +72,16 @@ describe('DeliveryRecords', () => {
     ]);
   });
 
-  it("gives every notification of a batch the batch's dedupe key, by default its first notification's id", async () => {
+  it("gives every notification of a batch the batch's dedupe key, a new one per batch unless it is sent again", async () => {
     const { log, records } = setUp();
     const plan = [{ channel: 'websocket', status: 'claimed' as const }];
-    await Promise.all([records.claim(['5', '6'], plan), records.claim(['8'], plan, 'resent-batch')]);
-    expect(log.claims[0].map(({ id, dedupeKey }) => [id, dedupeKey])).toEqual([
-      ['5', '5'],
-      ['6', '5'],
-      ['8', 'resent-batch'],
-    ]);
+    // two batches asking for the same first id (only one claims it) still get keys of their own
+    await Promise.all([records.claim(['5', '6'], plan), records.claim(['5', '7'], plan), records.claim(['8'], plan, 'resent-batch')]);
+    const keys = log.claims[0].map(({ dedupeKey }) => dedupeKey);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[2]).toBe(keys[3]);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[4]).toBe('resent-batch');
   });
 
   it('hands equal plans of different batches to the statement as one array, and unequal ones apart', async () => {
@@ -103,7 +104,7 @@ describe('DeliveryRecords', () => {
   it('takes a notification no channel can reach out of the queue without writing a record', async () => {
     const { log, records } = setUp();
     expect(await records.claim(['9'], [])).toEqual(new Map());
-    expect(log.claims).toEqual([[{ id: '9', plans: [], dedupeKey: '9' }]]);
+    expect(log.claims).toEqual([[{ id: '9', plans: [], dedupeKey: expect.any(String) }]]);
   });
 
   it('records the outcomes of every channel and batch of one turn in one statement', async () => {

@@ -3,6 +3,7 @@
 // statement. A burst of critical notifications, each its own flush, thus costs one claim statement and one
 // outcome statement per turn, not two per notification.
 import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { retryWhileDatabaseUnavailable, StatementCoalescer } from '@tradepulse/platform';
 import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
@@ -48,12 +49,12 @@ export class DeliveryRecords {
    * be reached); the claimed ones keep the batch's `dedupeKey`. Returns, per channel, the ids this call claimed:
    * ids another process or an earlier try dispatched are not returned.
    */
-  async claim(ids: readonly string[], plans: readonly ChannelPlan[], dedupeKey = batchDedupeKey(ids)): Promise<Map<string, string[]>> {
+  async claim(ids: readonly string[], plans: readonly ChannelPlan[], dedupeKey = newBatchKey()): Promise<Map<string, string[]>> {
     return (await this.claimBatches([{ ids, plans, dedupeKey }]))[0];
   }
 
   /** claim() of several batches as one request (one promise, not one per batch): one answer per batch, in order. */
-  async claimBatches(batches: readonly ClaimedBatch[]): Promise<Array<Map<string, string[]>>> {
+  async claimBatches(batches: readonly BatchClaim[]): Promise<Array<Map<string, string[]>>> {
     const rows: DispatchClaim[] = [];
     // equal plans as one array, so the statement groups their rows without a JSON key per batch (most batches of a
     // critical burst hold one notification, and their plans are alike)
@@ -79,15 +80,23 @@ export class DeliveryRecords {
   }
 }
 
-export interface ClaimedBatch {
+export interface BatchClaim {
   ids: readonly string[];
   plans: readonly ChannelPlan[];
+  /** newBatchKey(), or the key of the batch being sent again */
   dedupeKey: string;
 }
 
-/** The dedupe key of a batch: its first notification's id, which no other batch contains. */
-export function batchDedupeKey(ids: readonly string[]): string {
-  return ids[0];
+/**
+ * A token drawn once per process plus a counter: a key no other batch of any process or run has, at no cost per
+ * batch. (A key made of the batch's ids would not do: two batches may ask for the same id, and only one claims it.)
+ */
+const PROCESS_TOKEN = randomBytes(6).toString('base64url');
+let batches = 0;
+
+/** The dedupe key of a new batch. */
+export function newBatchKey(): string {
+  return `${PROCESS_TOKEN}.${(++batches).toString(36)}`;
 }
 
 function planKey(plans: readonly ChannelPlan[]): string {

@@ -1,7 +1,7 @@
 // Repairs what a stopped process left behind: notifications relayed but never dispatched (they waited in a
 // batch window), and delivery claims never acknowledged (stopped between claim and send). The latter are sent
-// again as the batches they were claimed in, with their dedupe keys (which claims are orphaned: ClaimStaleness). Worker role; shortly after start, then
-// every RECOVERY_INTERVAL_MS. Without Redis this process is the only one, so at start everything older than the
+// again as the batches they were claimed in, with their dedupe keys (which claims are orphaned: ClaimStaleness).
+// Worker role; shortly after start, then every RECOVERY_INTERVAL_MS. Without Redis this process is the only one, so at start everything older than the
 // start is an orphan; with Redis other processes may still hold those in their windows, so only what outlived its
 // window is.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -10,7 +10,6 @@ import type { StoredNotification } from '../notification';
 import { DeliveriesRepository, StaleClaim } from '../store/deliveries.repository';
 import { NotificationsRepository } from '../store/notifications.repository';
 import { ClaimStaleness } from './claim-staleness';
-import { batchDedupeKey } from './delivery-records';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 const RECOVERY_INTERVAL_MS = 10_000;
@@ -71,7 +70,7 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
       const stale = await this.deliveries.reclaimStale(this.staleness.staleAfterSec(), MAX_CLAIM_ATTEMPTS, BATCH_LIMIT);
       if (stale.length) this.logger.log(`sending again ${stale.length} delivery claim(s) never acknowledged`);
       for (const { channel, userId, dedupeKey, items } of groupByBatch(stale)) {
-        await this.dispatcher.resend(channel, userId, items, dedupeKey ?? batchDedupeKey(items.map((item) => item.id)));
+        await this.dispatcher.resend(channel, userId, items, dedupeKey);
       }
     } catch (error) {
       this.logger.warn(`recovery pass failed; it runs again in ${RECOVERY_INTERVAL_MS / 1000} s: ${(error as Error).message}`);
@@ -82,15 +81,15 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
 interface StaleBatch {
   channel: string;
   userId: string;
-  dedupeKey: string | null;
+  dedupeKey: string;
   items: StoredNotification[];
 }
 
-/** Stale claims as the batches they were claimed in (records claimed before keys were kept: per channel and user). */
-function groupByBatch(stale: readonly StaleClaim[]): StaleBatch[] {
+/** Stale claims as the batches they were claimed in. */
+export function groupByBatch(stale: readonly StaleClaim[]): StaleBatch[] {
   const batches = new Map<string, StaleBatch>();
   for (const { channel, dedupeKey, notification } of stale) {
-    const key = JSON.stringify([channel, notification.userId, dedupeKey]);
+    const key = `${channel}\u0000${dedupeKey}`;
     const batch = batches.get(key);
     if (batch) batch.items.push(notification);
     else batches.set(key, { channel, userId: notification.userId, dedupeKey, items: [notification] });

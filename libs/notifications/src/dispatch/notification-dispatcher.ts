@@ -17,7 +17,7 @@ import { PreferencesService } from '../preferences/preferences.service';
 import { ChannelRegistry } from './channel-registry';
 import { ChannelTargets } from './channel-targets';
 import { deliveryPlan, MUTED } from './delivery-plan';
-import { batchDedupeKey, DeliveryRecords } from './delivery-records';
+import { DeliveryRecords, newBatchKey } from './delivery-records';
 import { SentOutcomes } from './sent-outcomes';
 
 @Injectable()
@@ -92,8 +92,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const batches = [...byUser].map(([userId, items]) => {
       const unreachableOwn = unreachable.get(userId);
       const plans = names.filter((channel) => !unreachableOwn?.has(channel)).map((channel) => ({ channel, status: 'skipped' as const, reason: MUTED }));
-      const ids = items.map((item) => item.id);
-      return { ids, plans, dedupeKey: batchDedupeKey(ids) };
+      return { ids: items.map((item) => item.id), plans, dedupeKey: newBatchKey() };
     });
     await this.deliveries.claimBatches(batches);
     for (const channel of names) notificationMetrics.skipped.inc({ channel }, muted.length);
@@ -123,10 +122,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     // channel is asked, even one the preferences turn off, which saves a round trip on every pass
     const [preferences, unreachable] = await Promise.all([this.preferences.forUsers(userIds), this.targets.unreachableForUsers(userIds, names)]);
     const plans = batches.map(({ userId, items }) => deliveryPlan(names, preferences.get(userId)!, items[0].category, unreachable.get(userId)));
-    const claims = batches.map(({ items }, index) => {
-      const ids = items.map((item) => item.id);
-      return { ids, plans: plans[index], dedupeKey: batchDedupeKey(ids) };
-    });
+    const claims = batches.map(({ items }, index) => ({ ids: items.map((item) => item.id), plans: plans[index], dedupeKey: newBatchKey() }));
     const claimed = await this.deliveries.claimBatches(claims);
     const sends: Array<Promise<void>> = [];
     // skips counted per channel over the pass: a labelled counter hashes its labels on every inc

@@ -41,10 +41,13 @@ export interface DeliveryOutcome {
 
 export interface StaleClaim {
   channel: string;
-  /** the key the claim was made with; null on a record claimed before keys were kept */
-  dedupeKey: string | null;
+  /** the key of the batch it was claimed in (a record claimed before keys were kept is a batch of its own) */
+  dedupeKey: string;
   notification: StoredNotification;
 }
+
+/** The batch a record of `deliveries` (as `alias`) was claimed in: its dedupe key, or the record alone when claimed before keys were kept. */
+const batchOf = (alias: string) => `coalesce(${alias}.dedupe_key, 'record:' || ${alias}.notification_id)`;
 
 const COLUMNS = NOTIFICATION_COLUMNS.split(', ').map((column) => `n.${column}`).join(', ');
 const MAX_ERROR_LENGTH = 500;
@@ -146,11 +149,12 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Claims left by a process that stopped between claim and acknowledgement, older than `staleSec`:
-   * counted as a new attempt and returned to be sent again (with the same dedupe key). Claims that used up
-   * `maxAttempts` are marked failed instead.
+   * Claims left by a process that stopped between claim and acknowledgement, older than `staleSec`: counted as a
+   * new attempt and returned to be sent again (with the same dedupe key). Whole batches, at most `batchLimit` of
+   * them: a batch cut in two would reach its receiver as two sends it never saw. Claims that used up `maxAttempts`
+   * are marked failed instead.
    */
-  async reclaimStale(staleSec: number, maxAttempts: number, limit: number): Promise<StaleClaim[]> {
+  async reclaimStale(staleSec: number, maxAttempts: number, batchLimit: number): Promise<StaleClaim[]> {
     await run(
       this.em,
       `update deliveries set status = 'failed', last_error = 'never acknowledged', updated_at = now()
@@ -159,19 +163,24 @@ export class DeliveriesRepository {
     );
     const rows = await query(
       this.em,
-      `with stale as (
-         select notification_id, channel from deliveries
+      `with stale_batches as (
+         select channel, ${batchOf('d')} as batch from deliveries d
          where status = 'claimed' and updated_at < now() - make_interval(secs => ?)
-         order by updated_at limit ? for update skip locked
+         group by 1, 2 order by min(updated_at) limit ?
+       ), stale as (
+         select d.notification_id, d.channel from deliveries d
+         join stale_batches b on b.channel = d.channel and b.batch = ${batchOf('d')}
+         where d.status = 'claimed' and d.updated_at < now() - make_interval(secs => ?)
+         for update of d skip locked
        ), retried as (
          update deliveries d set attempts = d.attempts + 1, updated_at = now()
          from stale s where d.notification_id = s.notification_id and d.channel = s.channel
-         returning d.notification_id, d.channel, d.dedupe_key
+         returning d.notification_id, d.channel, ${batchOf('d')} as batch
        )
-       select r.channel, r.dedupe_key, ${COLUMNS} from retried r join notifications n on n.id = r.notification_id order by n.id`,
-      [staleSec, limit],
+       select r.channel, r.batch, ${COLUMNS} from retried r join notifications n on n.id = r.notification_id order by n.id`,
+      [staleSec, batchLimit, staleSec],
     );
-    return rows.map((row) => ({ channel: String(row.channel), dedupeKey: row.dedupe_key === null ? null : String(row.dedupe_key), notification: fromRow(row) }));
+    return rows.map((row) => ({ channel: String(row.channel), dedupeKey: String(row.batch), notification: fromRow(row) }));
   }
 }
 

@@ -1,25 +1,23 @@
-// Runs the `webhooks` queue (worker role): one POST per job, one request at a time per endpoint, a timeout
-// per request, retries by the queue with exponential backoff, the endpoint disabled after too many failures
-// in a row. Redirects are not followed: a redirect could lead to a target the policy refuses.
+// Runs the `webhooks` queue (worker role): one POST per job, one request at a time per endpoint and in order, a
+// timeout per request, retries by the queue with exponential backoff, the endpoint disabled after too many
+// failures in a row. Redirects are not followed: a redirect could lead to a target the policy refuses.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { JobContext, JobDeferral, JobQueueFactory } from '@tradepulse/platform';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
 import { WEBHOOK_QUEUE, WebhookJob } from './webhook-job';
+import { EndpointTurns } from './endpoint-turns';
 import { DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from './webhook-signature';
 import { WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
 
 const CHANNEL = 'webhook';
-/** a job for a busy endpoint looks again after a delay in this range, spread so that its queued jobs wake apart */
-const BUSY_ENDPOINT_DEFER_MS = { min: 100, max: 250 };
 
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger('Webhooks');
-  /** endpoints with a request in flight from this process */
-  private readonly busyEndpoints = new Set<string>();
+  private readonly turns = new EndpointTurns();
 
   constructor(
     private readonly config: AppConfig,
@@ -38,17 +36,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
   }
 
   /**
-   * One request at a time per endpoint, inside this process. A job whose endpoint is busy is deferred, not held:
-   * waiting in its queue slot, a slow endpoint's backlog would fill every slot and other users' webhooks would wait
-   * behind it. A deferral costs the job none of its attempts.
+   * One request at a time per endpoint, inside this process, in order. A job that is not next is deferred, not
+   * held: waiting in its queue slot, a slow endpoint's backlog would fill every slot and other users' webhooks
+   * would wait behind it. A deferral costs the job none of its attempts.
    */
   private async deliverInTurn(job: WebhookJob, context: JobContext): Promise<void | JobDeferral> {
-    if (this.busyEndpoints.has(job.endpointId)) return context.defer(busyEndpointDeferMs());
-    this.busyEndpoints.add(job.endpointId);
+    const turn = this.turns.take(job.endpointId, context.id);
+    if (turn !== true) return context.defer(turn);
     try {
       await this.deliver(job, context);
     } finally {
-      this.busyEndpoints.delete(job.endpointId);
+      this.turns.release(job.endpointId);
     }
   }
 
@@ -112,9 +110,4 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
       return cause?.message ?? (error as Error).message;
     }
   }
-}
-
-function busyEndpointDeferMs(): number {
-  const { min, max } = BUSY_ENDPOINT_DEFER_MS;
-  return min + Math.floor(Math.random() * (max - min + 1));
 }
