@@ -116,7 +116,8 @@ export class Migration20261124000710NotificationsWithoutUserKey extends Migratio
  * Each delivery record keeps the dedupe key of the batch it was claimed in (null on a record that was never
  * claimed: a skip). A claim left by a stopped process is sent again as the same batch with the same key, so a
  * receiver that got the first send can recognise the second; deriving the key from whatever stale claims a
- * recovery pass found together would group them differently and give the repeat a new key.
+ * recovery pass found together would group them differently and give the repeat a new key. A record claimed
+ * before this column existed is sent again as a batch of its own.
  */
 export class Migration20261124000800DeliveryDedupeKey extends Migration {
   override async up(): Promise<void> {
