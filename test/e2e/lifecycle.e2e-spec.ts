@@ -1,6 +1,12 @@
-// The process seen by an operator: start-up validation, restarts, graceful shutdown and rate limits.
+// The process seen by an operator: start-up validation, first start, restarts, graceful shutdown and rate limits.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtTemplate } from '../../libs/platform/src/database/embedded-database-template';
 import { ApiClient, uniqueName } from './support/api-client';
-import { RunningServer, runServerExpectingExit, startServer } from './support/server-process';
+import { copyBuild } from './support/build-copy';
+import { e2eMode } from './support/e2e-mode';
+import { ROOT, RunningServer, runServerExpectingExit, startServer } from './support/server-process';
+import { waitUntil } from './support/wait-until';
 
 /** Registration is on by default only in embedded mode; services mode (DATABASE_URL set) needs it explicitly. */
 const OPEN_REGISTRATION = { ALLOW_REGISTRATION: 'true' };
@@ -10,6 +16,18 @@ const RESTART_TEST_TIMEOUT_MS = 150_000;
 function nonEmptyLines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
+
+/** PostgreSQL's system identifier, which initdb draws at random: the first 8 bytes of global/pg_control. */
+function systemIdentifier(pgdata: string): string {
+  return readFileSync(join(pgdata, 'global', 'pg_control')).subarray(0, 8).toString('hex');
+}
+
+/** Resolves once `text` is in the server's log (Nest writes what it logged while starting after "listening"). */
+function expectLogged(server: RunningServer, text: string): Promise<void> {
+  return waitUntil(() => server.output().includes(text), 10_000, `"${text}" in the server's log`);
+}
+
+const embeddedOnly = e2eMode() === 'embedded' ? describe : describe.skip;
 
 describe('lifecycle', () => {
   describe('start-up validation', () => {
@@ -61,6 +79,50 @@ describe('lifecycle', () => {
       expect(me.body).toMatchObject({ id: user.userId, username: name });
       // the admin key from the environment keeps working too
       expect((await new ApiClient(second.url, second.adminKey).get('/admin/api/profile')).status).toBe(200);
+    }, RESTART_TEST_TIMEOUT_MS);
+  });
+
+  embeddedOnly('first start on an empty DATA_DIR', () => {
+    const servers: RunningServer[] = [];
+    const disposals: (() => unknown)[] = [];
+    const template = builtTemplate(join(ROOT, 'dist/embedded-database-template'));
+
+    afterAll(async () => {
+      for (const server of servers) await server.stop();
+      await servers[0]?.dispose();
+      for (const dispose of disposals.reverse()) await dispose();
+    });
+
+    it("copies the build's database template, runs the migrations on it and keeps its data across a restart", async () => {
+      expect(template).toBeDefined();
+      const first = await startServer({ env: { ...OPEN_REGISTRATION, LOG_LEVEL: 'debug' } });
+      servers.push(first);
+      const pgdata = join(first.env.DATA_DIR, 'pgdata');
+      expect(systemIdentifier(pgdata)).toBe(systemIdentifier(template!));
+      await expectLogged(first, "created the embedded database from the build's template");
+      const name = uniqueName('templated');
+      const user = await new ApiClient(first.url).register(name);
+      expect(await first.stop()).toBe(0);
+
+      const second = await startServer({ reuse: first, env: { ...OPEN_REGISTRATION, LOG_LEVEL: 'debug' } });
+      servers.push(second);
+      await expectLogged(second, 'listening on http://');
+      expect(second.output()).not.toContain('created the embedded database');
+      const me = await new ApiClient(second.url, user.apiKey).get('/api/v1/me');
+      expect(me.body).toMatchObject({ id: user.userId, username: name });
+    }, RESTART_TEST_TIMEOUT_MS);
+
+    it.each(['missing', 'uncopyable'] as const)('creates the database with initdb when the template is %s, and serves', async (state) => {
+      const build = copyBuild(state, template!);
+      disposals.push(build.dispose);
+      const server = await startServer({ main: build.main, env: { ...OPEN_REGISTRATION, LOG_LEVEL: 'debug' } });
+      disposals.push(server.dispose);
+      await expectLogged(server, 'created the embedded database with initdb');
+      if (state === 'uncopyable') expect(server.output()).toContain('copying the embedded database template');
+      expect(readdirSync(server.env.DATA_DIR)).not.toContain('pgdata.partial');
+      expect(systemIdentifier(join(server.env.DATA_DIR, 'pgdata'))).not.toBe(systemIdentifier(template!));
+      const user = await new ApiClient(server.url).register(uniqueName('initdb'));
+      expect((await user.get('/api/v1/me')).status).toBe(200);
     }, RESTART_TEST_TIMEOUT_MS);
   });
 

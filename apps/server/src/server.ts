@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig, ProfileName, ProfileService } from '@tradepulse/config';
 import { readStoredProfile } from '@tradepulse/monitoring';
 import { SocketIoAdapter } from '@tradepulse/notifications';
-import { DatabaseConnection, EmbeddedDatabase, RouteStats, runMigrations, stopDatabaseRetries } from '@tradepulse/platform';
+import { DatabaseConnection, DatabaseCreation, EmbeddedDatabase, RouteStats, runMigrations, stopDatabaseRetries } from '@tradepulse/platform';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -16,6 +16,10 @@ import { ALL_MIGRATIONS } from './migrations';
 
 const SHUTDOWN_DEADLINE_MS = 9_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const EMBEDDED_DATABASE_CREATED: Record<DatabaseCreation, string> = {
+  template: "created the embedded database from the build's template",
+  initdb: "created the embedded database with initdb: the build's template for this PGlite version was missing or could not be copied (`npm run build` makes it)",
+};
 
 export async function serve(config: AppConfig, { connection, embedded }: { connection: DatabaseConnection; embedded?: EmbeddedDatabase }): Promise<void> {
   const applied = await runMigrations(connection.url, ALL_MIGRATIONS);
@@ -36,6 +40,7 @@ export async function serve(config: AppConfig, { connection, embedded }: { conne
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, profiles, database: connection, routeStats }), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  if (embedded?.created) new NestLogger('Database').debug(EMBEDDED_DATABASE_CREATED[embedded.created]);
   app.useWebSocketAdapter(new SocketIoAdapter(app));
   await setUpHttp(app, profiles, routeStats);
   app.enableShutdownHooks();

@@ -1,11 +1,10 @@
 // Starts the real server (the built dist/) as a child process, the way an operator does.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { e2eMode } from './e2e-mode';
-import { PGLITE_TEMPLATE } from './global-setup';
 import { waitForListening } from '../../support/server-listening';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 
@@ -18,6 +17,8 @@ export interface ServerOptions {
   reuse?: RunningServer;
   /** do not wait for "listening" (start-up failure tests) */
   expectExit?: boolean;
+  /** the server's entry point, when not SERVER_MAIN (another build of it) */
+  main?: string;
 }
 
 export interface RunningServer {
@@ -38,7 +39,7 @@ const START_TIMEOUT_MS = 45_000;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const base = options.reuse?.env ?? (await freshEnvironment());
   const env = { ...base, ...options.env };
-  const child = spawn(process.execPath, [SERVER_MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.main ?? SERVER_MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -96,8 +97,8 @@ async function freshEnvironment(): Promise<Record<string, string>> {
   };
   let database: TestDatabase | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-'));
+  // empty: the embedded server copies the build's database template into it on its first start
   env.DATA_DIR = dataDir;
-  if (existsSync(PGLITE_TEMPLATE)) cpSync(PGLITE_TEMPLATE, join(dataDir, 'pgdata'), { recursive: true });
   if (e2eMode() === 'services') {
     database = await createTestDatabase(requiredEnv('DATABASE_URL'));
     env.DATABASE_URL = database.url;

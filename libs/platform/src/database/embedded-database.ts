@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { findTemplate } from './embedded-database-template';
 
 const THREAD_SCRIPT = join(__dirname, 'embedded-database.worker.js');
 
@@ -29,13 +30,21 @@ export interface EmbeddedDatabase {
   url: string;
   /** the shared_buffers it opened with (a profile switch changes it at the next start) */
   sharedBuffersMb: number;
+  /** how this start made the database: copied from the build's template or by initdb; undefined when it existed */
+  created?: DatabaseCreation;
   /** Closes the socket server and PGlite (a clean shutdown checkpoint) and ends the thread. */
   stop(): Promise<void>;
 }
 
-/** What a database thread does: create the database (initdb) and end, or open the database and serve it. */
+export type DatabaseCreation = 'template' | 'initdb';
+
+/**
+ * What a database thread does: create the database (initdb) and end, or open the database and serve it, on a first
+ * start after copying `template` into the data directory.
+ */
 export interface DatabaseThreadData extends EmbeddedDatabaseOptions {
   task: 'create' | 'serve';
+  template?: string;
 }
 
 /** Where PGlite keeps the PostgreSQL data directory inside DATA_DIR. */
@@ -45,7 +54,7 @@ export function pgDataDirectory(dataDir: string): string {
 
 /** Messages between the main thread and the database thread. */
 export type ToDatabaseThread = { type: 'stop' };
-export type FromDatabaseThread = { type: 'listening'; address: string } | { type: 'failed'; error: string };
+export type FromDatabaseThread = { type: 'listening'; address: string; created?: DatabaseCreation } | { type: 'failed'; error: string };
 
 /**
  * Opens the embedded database on its own thread. `onLost` is called if the thread dies after it opened: the
@@ -53,10 +62,14 @@ export type FromDatabaseThread = { type: 'listening'; address: string } | { type
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
   compileWasmOnce();
-  // initdb leaves its own PGlite instance's WebAssembly memory behind until the thread's next full GC (measured:
-  // 850 MB RSS after a first start, 300 MB after a restart); a thread of its own gives it all back when it ends
-  if (!existsSync(join(pgDataDirectory(options.dataDir), 'PG_VERSION'))) await createDatabase(options);
-  return serveDatabase(options, onLost);
+  const pgdata = pgDataDirectory(options.dataDir);
+  if (existsSync(join(pgdata, 'PG_VERSION'))) return serveDatabase(options, onLost);
+  // a first start: the serving thread copies the build's template while this thread loads Nest (a thread of its own
+  // would not do: this thread sees it end only once Nest has loaded, and the database would open after that)
+  const template = findTemplate(pgdata);
+  if (template) return serveDatabase({ ...options, template }, onLost);
+  await createEmbeddedDatabase(options);
+  return { ...(await serveDatabase(options, onLost)), created: 'initdb' };
 }
 
 /**
@@ -70,7 +83,12 @@ function compileWasmOnce(): void {
   setFlagsFromString('--liftoff-only');
 }
 
-function createDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
+/**
+ * Runs initdb in DATA_DIR/pgdata on a thread that then ends: on a first start without a template, and to make the
+ * template at build time. initdb leaves its own PGlite instance's WebAssembly memory behind until the thread's next
+ * full GC (measured: 850 MB RSS after a first start, 300 MB after a restart); a thread of its own gives it all back.
+ */
+export function createEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
   const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'create' } satisfies DatabaseThreadData, resourceLimits: THREAD_RESOURCE_LIMITS });
   return new Promise<void>((resolve, reject) => {
     const fail = (reason: string) => reject(new Error(`creating the embedded database failed: ${reason}`));
@@ -79,7 +97,7 @@ function createDatabase(options: EmbeddedDatabaseOptions): Promise<void> {
   });
 }
 
-function serveDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
+function serveDatabase(options: EmbeddedDatabaseOptions & { template?: string }, onLost: (error: Error) => void): Promise<EmbeddedDatabase> {
   const worker = new Worker(THREAD_SCRIPT, { workerData: { ...options, task: 'serve' } satisfies DatabaseThreadData, resourceLimits: THREAD_RESOURCE_LIMITS });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   let stopping = false;
@@ -95,6 +113,7 @@ function serveDatabase(options: EmbeddedDatabaseOptions, onLost: (error: Error) 
       resolve({
         url: `postgres://postgres@${message.address}/postgres`,
         sharedBuffersMb: options.sharedBuffersMb,
+        created: message.created,
         async stop() {
           if (!stopping) worker.postMessage({ type: 'stop' } satisfies ToDatabaseThread);
           stopping = true;

@@ -1,11 +1,13 @@
 // The embedded database's thread (started by embedded-database.ts): PGlite, PostgreSQL compiled to WebAssembly,
-// with its data in DATA_DIR/pgdata, behind pglite-socket's wire-protocol server on a loopback port; or, on a
-// first start, a thread that only creates the database and ends.
+// with its data in DATA_DIR/pgdata, behind pglite-socket's wire-protocol server on a loopback port (on a first
+// start, copied from the build's template first); or, on a first start without a template, a thread that only
+// creates the database and ends.
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DatabaseThreadData, EmbeddedDatabaseOptions, FromDatabaseThread, pgDataDirectory, ToDatabaseThread } from './embedded-database';
+import { DatabaseCreation, DatabaseThreadData, EmbeddedDatabaseOptions, FromDatabaseThread, pgDataDirectory, ToDatabaseThread } from './embedded-database';
+import { copyTemplate, INITDB_OPTIONS } from './embedded-database-template';
 
 /**
  * PGlite runs PostgreSQL in single-user mode: one backend, whatever pglite-socket multiplexes onto it. PostgreSQL
@@ -24,23 +26,38 @@ function openPglite(options: EmbeddedDatabaseOptions): Promise<PGlite> {
   // start). Durability is PGlite's default and unchanged: its -F (fsync off) means a commit is written to the
   // files before it returns, so it survives the process ending in any way, but not a crash of the machine.
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb}MB`, '-c', `max_connections=${PGLITE_MAX_CONNECTIONS}`];
-  return PGlite.create(directory, { startParams });
+  return PGlite.create(directory, { ...INITDB_OPTIONS, startParams });
 }
 
-async function open(options: EmbeddedDatabaseOptions): Promise<{ db: PGlite; server: PGLiteSocketServer }> {
+/**
+ * Copies the template into the empty data directory. Should that fail, PGlite.create runs initdb on this thread
+ * instead: the database works the same, and this thread keeps initdb's memory until the next start.
+ */
+function createFromTemplate(template: string, options: EmbeddedDatabaseOptions): DatabaseCreation {
+  try {
+    copyTemplate(template, pgDataDirectory(options.dataDir));
+    return 'template';
+  } catch (error) {
+    process.stderr.write(`copying the embedded database template ${template} failed, running initdb instead: ${(error as Error).message}\n`);
+    return 'initdb';
+  }
+}
+
+async function open(options: DatabaseThreadData): Promise<{ db: PGlite; server: PGLiteSocketServer; created?: DatabaseCreation }> {
+  const created = options.template === undefined ? undefined : createFromTemplate(options.template, options);
   const db = await openPglite(options);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
   await server.start();
-  return { db, server };
+  return { db, server, created };
 }
 
 function send(message: FromDatabaseThread): void {
   parentPort!.postMessage(message);
 }
 
-function serve(options: EmbeddedDatabaseOptions): void {
+function serve(options: DatabaseThreadData): void {
   open(options).then(
-    ({ db, server }) => {
+    ({ db, server, created }) => {
       parentPort!.once('message', (message: ToDatabaseThread) => {
         if (message.type !== 'stop') return;
         // the thread ends with the event loop once both are closed; a failure to close ends it with code 1
@@ -53,7 +70,7 @@ function serve(options: EmbeddedDatabaseOptions): void {
             process.exit(1);
           });
       });
-      send({ type: 'listening', address: server.getServerConn() });
+      send({ type: 'listening', address: server.getServerConn(), created });
     },
     (error: Error) => send({ type: 'failed', error: error.stack ?? error.message }),
   );
