@@ -1,4 +1,4 @@
-# One image for every Tradepulse role; docker-compose.yml picks the role with ROLES (api,bot,monitor | worker).
+# One image for every Tradepulse role: ROLES picks them (docker-compose.yml runs one server with all of them).
 FROM node:20
 
 WORKDIR /app
