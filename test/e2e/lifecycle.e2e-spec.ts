@@ -27,7 +27,10 @@ function expectLogged(server: RunningServer, text: string): Promise<void> {
   return waitUntil(() => server.output().includes(text), 10_000, `"${text}" in the server's log`);
 }
 
-const embeddedOnly = e2eMode() === 'embedded' ? describe : describe.skip;
+/** Suites about the embedded database: defined on the embedded run only (the services run has no DATA_DIR database). */
+const embeddedOnly = (name: string, suite: () => void): void => {
+  if (e2eMode() === 'embedded') describe(name, suite);
+};
 
 describe('lifecycle', () => {
   describe('start-up validation', () => {
