@@ -24,6 +24,7 @@ export * from './database/lazy-migrations';
 export * from './errors';
 export * from './events/event-bus';
 export * from './health/health-registry';
+export * from './ids/unique-key';
 export * from './http/cached-read-fast-path';
 export * from './http/request-timing';
 export * from './redis/redis-client';

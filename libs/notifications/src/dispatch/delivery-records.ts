@@ -3,8 +3,7 @@
 // statement. A burst of critical notifications, each its own flush, thus costs one claim statement and one
 // outcome statement per turn, not two per notification.
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { retryWhileDatabaseUnavailable, StatementCoalescer } from '@tradepulse/platform';
+import { retryWhileDatabaseUnavailable, StatementCoalescer, uniqueKey } from '@tradepulse/platform';
 import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
 export type { ChannelPlan } from '../store/deliveries.repository';
@@ -88,15 +87,11 @@ export interface BatchClaim {
 }
 
 /**
- * A token drawn once per process plus a counter: a key no other batch of any process or run has, at no cost per
- * batch. (A key made of the batch's ids would not do: two batches may ask for the same id, and only one claims it.)
+ * The dedupe key of a new batch: unique to it across processes and runs. (A key made of the batch's ids would not
+ * do: two batches may ask for the same id, and only one claims it.)
  */
-const PROCESS_TOKEN = randomBytes(6).toString('base64url');
-let batches = 0;
-
-/** The dedupe key of a new batch. */
 export function newBatchKey(): string {
-  return `${PROCESS_TOKEN}.${(++batches).toString(36)}`;
+  return uniqueKey();
 }
 
 function planKey(plans: readonly ChannelPlan[]): string {

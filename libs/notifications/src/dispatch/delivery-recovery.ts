@@ -1,9 +1,9 @@
 // Repairs what a stopped process left behind: notifications relayed but never dispatched (they waited in a
 // batch window), and delivery claims never acknowledged (stopped between claim and send). The latter are sent
 // again as the batches they were claimed in, with their dedupe keys (which claims are orphaned: ClaimStaleness).
-// Worker role; shortly after start, then every RECOVERY_INTERVAL_MS. Without Redis this process is the only one, so at start everything older than the
-// start is an orphan; with Redis other processes may still hold those in their windows, so only what outlived its
-// window is.
+// Worker role; shortly after start, then every RECOVERY_INTERVAL_MS. Without Redis this process is the only one,
+// so at start everything older than the start is an orphan; with Redis other processes may still hold those in
+// their windows, so only what outlived its window is.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import type { StoredNotification } from '../notification';

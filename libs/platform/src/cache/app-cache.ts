@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import type { Cache } from 'cache-manager';
-import { randomBytes } from 'node:crypto';
+import { uniqueKey } from '../ids/unique-key';
 import { counter } from '../metrics/metrics';
 
 const hitsTotal = counter({ name: 'tradepulse_cache_hits_total', help: 'Cache lookups answered from the cache' });
@@ -14,13 +14,6 @@ const errorsTotal = counter({ name: 'tradepulse_cache_errors_total', help: 'Cach
 
 const TIMED_OUT = Symbol('timed-out');
 const TAG_TTL_MS = 24 * 3600_000;
-/**
- * A tag's new version must differ from every version any process (sharing Redis) or an earlier run wrote: a random
- * token drawn once per process plus a counter is, and costs nothing per write (randomBytes per invalidation was
- * 2% of the CPU of POST /alerts).
- */
-const PROCESS_TOKEN = randomBytes(6).toString('base64url');
-let tagWrites = 0;
 
 @Injectable()
 export class AppCache {
@@ -107,8 +100,9 @@ export class AppCache {
     return typeof version === 'string' ? version : '0';
   }
 
+  /** A new version no process sharing the cache, nor an earlier run, ever wrote: entries under the old one are orphaned. */
   async invalidateTag(tag: string): Promise<void> {
-    await this.bounded(() => this.cache.set(`tag:${tag}`, `${PROCESS_TOKEN}.${++tagWrites}`, TAG_TTL_MS), 'set');
+    await this.bounded(() => this.cache.set(`tag:${tag}`, uniqueKey(), TAG_TTL_MS), 'set');
   }
 
   /** Returns the cached value or computes, stores and returns it. */
