@@ -5,4 +5,5 @@ export const alertMigrations = lazyMigrations(() => require('./migrations') as t
   'Migration20261124000300Alerts',
   'Migration20261124000600AlertTriggersOwnerFromAlert',
   'Migration20261124000720AlertTriggersCascadeByTrigger',
+  'Migration20261124000900CreateAlertsFunction',
 ]);

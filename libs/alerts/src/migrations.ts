@@ -77,3 +77,50 @@ export class Migration20261124000720AlertTriggersCascadeByTrigger extends Migrat
   }
 }
 
+
+/**
+ * The create of a batch of alerts as one function, so a batch costs one round trip instead of four (begin, lock,
+ * insert, commit). Each round trip waited for a turn of a server event loop busy with the requests themselves:
+ * 19 ms per batch of 50 at 2,000 creates/s, 6.5 ms of it before the first statement ran.
+ * The users of the batch are locked (advisory locks, in key order so two batches cannot deadlock), then one
+ * statement counts each user's active alerts and inserts only the creates that fit, in arrival order. A VOLATILE
+ * function takes a fresh snapshot for each statement, so in READ COMMITTED the count sees what the previous holder
+ * of a lock committed, across processes too.
+ */
+export class Migration20261124000900CreateAlertsFunction extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create function "create_alerts"("batch" jsonb, "max_per_user" int)
+      returns table ("ord" int, "created" boolean, "active_before" int)
+      language plpgsql volatile as $body$
+      begin
+        perform pg_advisory_xact_lock(keys.key)
+        from (select distinct hashtext(r.row ->> 'user_id') as key from jsonb_array_elements(batch) as r(row) order by key) as keys;
+        -- planned for this batch's values, as a statement sent on its own is: with the cached generic plan of a
+        -- static RETURN QUERY, PostgreSQL spent 1.3 to 2.5 times the CPU per create
+        return query execute $create$
+        with input as (
+          select * from jsonb_to_recordset($1) as r(ord int, id uuid, user_id uuid, symbol text, condition text, price numeric,
+            percent numeric, window_sec int, frequency text, cooldown_sec int, note text, expires_at timestamptz, created_at timestamptz)
+        ), active as (
+          select a.user_id, count(*)::int as alerts from alerts a
+          where a.status = 'active' and a.user_id in (select i.user_id from input i)
+          group by a.user_id
+        ), decided as (
+          select i.*, coalesce(a.alerts, 0) as active_before,
+            coalesce(a.alerts, 0) + row_number() over (partition by i.user_id order by i.ord) <= $2 as created
+          from input i left join active a using (user_id)
+        ), inserted as (
+          insert into alerts (id, user_id, symbol, condition, price, percent, window_sec, frequency, cooldown_sec, status, note, expires_at, trigger_count, created_at, updated_at)
+          select d.id, d.user_id, d.symbol, d.condition, d.price, d.percent, d.window_sec, d.frequency, d.cooldown_sec, 'active', d.note, d.expires_at, 0, d.created_at, d.created_at
+          from decided d where d.created
+        )
+        select d.ord, d.created, d.active_before from decided d
+        $create$ using batch, max_per_user;
+      end
+      $body$;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop function if exists "create_alerts"(jsonb, int);');
+  }
+}
