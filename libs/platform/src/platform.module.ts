@@ -4,6 +4,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
+import { StoredApiKeys } from './auth/stored-api-keys';
 import { CacheModule } from './cache/cache.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -48,6 +49,7 @@ export class PlatformModule {
         OutboxWriter,
         HealthRegistry,
         JobQueueFactory,
+        StoredApiKeys,
         ApiKeyService,
         CachedReadFastPath,
         UsersService,

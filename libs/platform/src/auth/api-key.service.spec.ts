@@ -2,37 +2,36 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ProfileService } from '@tradepulse/config';
 import { generateApiKey, hashSecret } from '../users/api-key-codec';
 import { ApiKeyService } from './api-key.service';
+import { StoredApiKeys } from './stored-api-keys';
 
-/** An entity manager whose key lookups resolve only when the test says so. */
+/** Stored keys whose lookups resolve only when the test says so. */
 function fakeDatabase() {
   const lookups: Array<() => void> = [];
   const key = generateApiKey();
-  const row = { secretHash: hashSecret(key.secret), user: { id: 'user-1', username: 'ann', role: 'user' } };
-  const em = {
-    fork: () => em,
-    findOne: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))),
-    nativeUpdate: jest.fn(async () => 1),
-  };
-  return { em, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
+  const row = { secretHash: hashSecret(key.secret), userId: 'user-1', username: 'ann', role: 'user' };
+  const em = { fork: () => em, nativeUpdate: jest.fn(async () => 1) };
+  const stored = { find: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))) };
+  const service = () => new ApiKeyService(em as unknown as EntityManager, profiles, stored as unknown as StoredApiKeys);
+  return { service, stored, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
 }
 
-describe('ApiKeyService', () => {
-  const profiles = new ProfileService('balanced', []);
+const profiles = new ProfileService('balanced', []);
 
+describe('ApiKeyService', () => {
   it('verifies a burst of requests for one expired key with a single database lookup', async () => {
-    const { em, key, answerLookups } = fakeDatabase();
-    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const { service, stored, key, answerLookups } = fakeDatabase();
+    const keys = service();
     const burst = Array.from({ length: 20 }, () => keys.verify(key.apiKey));
     answerLookups();
     const users = await Promise.all(burst);
-    expect(em.findOne).toHaveBeenCalledTimes(1);
+    expect(stored.find).toHaveBeenCalledTimes(1);
     expect(users.every((user) => user?.id === 'user-1' && user.keyId === key.keyId)).toBe(true);
     expect(keys.verifyFromMemory(key.apiKey)?.id).toBe('user-1');
   });
 
   it('does not let a lookup that started before a revocation put the key back in memory', async () => {
-    const { em, key, answerLookups } = fakeDatabase();
-    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const { service, key, answerLookups } = fakeDatabase();
+    const keys = service();
     const before = keys.verify(key.apiKey);
     await keys.revoke('user-1', key.keyId);
     answerLookups();
@@ -41,8 +40,8 @@ describe('ApiKeyService', () => {
   });
 
   it('refuses a wrong secret for a key it has verified', async () => {
-    const { em, key, answerLookups } = fakeDatabase();
-    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const { service, key, answerLookups } = fakeDatabase();
+    const keys = service();
     const first = keys.verify(key.apiKey);
     answerLookups();
     await first;
@@ -52,8 +51,8 @@ describe('ApiKeyService', () => {
   });
 
   it('remembers the key a connection proved, and forgets it on revocation or another key', async () => {
-    const { em, key, answerLookups } = fakeDatabase();
-    const keys = new ApiKeyService(em as unknown as EntityManager, profiles);
+    const { service, key, answerLookups } = fakeDatabase();
+    const keys = service();
     const first = keys.verify(key.apiKey);
     answerLookups();
     await first;

@@ -9,6 +9,7 @@ import { ApiKey } from '../users/api-key.entity';
 import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches, storedDigest } from '../users/api-key-codec';
 import { User } from '../users/user.entity';
 import { AuthUser } from './auth-user';
+import { StoredApiKeys } from './stored-api-keys';
 
 interface VerifiedKey {
   digest: Buffer;
@@ -36,6 +37,7 @@ export class ApiKeyService {
   constructor(
     private readonly em: EntityManager,
     private readonly profiles: ProfileService,
+    private readonly stored: StoredApiKeys,
   ) {}
 
   async issue(userId: string, label: string | null = null): Promise<IssuedKey> {
@@ -122,9 +124,9 @@ export class ApiKeyService {
 
   private async loadFromDatabase(keyId: string): Promise<VerifiedKey | undefined> {
     const revocationsBefore = this.revocations;
-    const key = await this.em.fork().findOne(ApiKey, { id: keyId, revokedAt: null }, { populate: ['user'] });
+    const key = await this.stored.find(keyId);
     if (!key) return undefined;
-    const caller: AuthUser = Object.freeze({ id: key.user.id, username: key.user.username, role: key.user.role, keyId });
+    const caller: AuthUser = Object.freeze({ id: key.userId, username: key.username, role: key.role, keyId });
     const entry: VerifiedKey = { digest: storedDigest(key.secretHash), caller };
     const ttlSec = this.profiles.section('cache').apiKeyTtlSec;
     if (ttlSec > 0 && this.revocations === revocationsBefore) this.verified.set(keyId, entry, ttlSec * 1000);
