@@ -21,5 +21,5 @@ ENV NODE_ENV=production \
     PORT=3000
 EXPOSE 3000
 
-# node directly (not npm start): SIGTERM reaches the server, which drains and exits 0
-CMD ["node", "dist/apps/server/src/main.js"]
+# npm start's command, run by node directly (not npm): SIGTERM reaches the server, which drains and exits 0
+CMD ["node", "--max-semi-space-size=64", "dist/apps/server/src/main.js"]

@@ -95,11 +95,13 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
-  it('builds on node:20 with npm ci and npm run build, and runs the built server directly', () => {
+  it('builds on node:20 with npm ci and npm run build, and runs the command of npm start directly', () => {
     expect(dockerfile).toMatch(/^FROM node:20\b/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^RUN npm run build\b/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main\.js"\]/m);
+    const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+    expect(start).toMatch(/^node .*dist\/apps\/server\/src\/main\.js$/);
+    expect(JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1])).toEqual(start.split(' '));
   });
 
   it('copies config/ into the image, where the profiles are read at run time', () => {

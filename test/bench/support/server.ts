@@ -1,5 +1,5 @@
-// Starts the built Tradepulse server (dist/) as a child process for benches, the way an operator does:
-// fresh data directory (or a fresh database on DATABASE_URL), manual feed, measured from spawn to ready.
+// Starts the built Tradepulse server (dist/) as a child process for benches, the way an operator does (npm start's
+// command): fresh data directory (or a fresh database on DATABASE_URL), manual feed, measured from spawn to ready.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,8 @@ import { createTestDatabase } from '../../support/test-database';
 
 /** dist/test/bench/support → the repository root */
 export const ROOT = resolve(__dirname, '../../../..');
-const SERVER_MAIN = join(ROOT, 'dist/apps/server/src/main.js');
+/** `npm start` without npm: node's flags and the built server, e.g. ['--max-semi-space-size=64', 'dist/apps/server/src/main.js'] */
+const START_ARGS: string[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1);
 const START_TIMEOUT_MS = 60_000;
 
 export interface BenchServer {
@@ -62,7 +63,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const started = performance.now();
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under the bench's load
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...START_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
