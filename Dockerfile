@@ -22,4 +22,4 @@ ENV NODE_ENV=production \
 EXPOSE 3000
 
 # npm start's command, run by node directly (not npm): SIGTERM reaches the server, which drains and exits 0
-CMD ["node", "--max-semi-space-size=64", "dist/apps/server/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/apps/server/src/main.js"]
