@@ -561,6 +561,18 @@ describe('alerts', () => {
       }, 2_000);
       expect(fourth.headers.get('x-cache')).toBe('MISS');
     });
+
+    it('serves a cached answer with text outside ASCII whole, its Content-Length counted in bytes', async () => {
+      const owner = await user('unicode');
+      const note = 'Ünïcödé ☕ 通知 🚀';
+      await createAlert(owner, { symbol: ownSymbol(), condition: 'above', price: 50, note });
+      const first = await owner.get('/api/v1/alerts');
+      const second = await owner.get('/api/v1/alerts');
+      expect(second.headers.get('x-cache')).toBe('HIT');
+      expect(second.body).toEqual(first.body);
+      expect(second.body.items[0].note).toBe(note);
+      expect(Number(second.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(second.body)));
+    });
   });
 
   describe('notifications', () => {

@@ -77,12 +77,12 @@ export class CachedReadFastPath {
     const headers = rateLimitHeaders;
     headers.push(...this.answers.validators(hit, 'HIT'));
     let status = 304;
-    let body: Buffer | undefined;
+    let body: string | Buffer | undefined;
     if (request.headers['if-none-match'] !== hit.etag) {
       status = 200;
       const encoded = this.answers.body(hit, request.headers['accept-encoding']);
       body = encoded.body;
-      headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', String(body.length));
+      headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', String(encoded.bytes));
       if (encoded.encoding) headers.push('content-encoding', encoded.encoding);
     }
     headers.push('x-response-time', responseTime(request), 'x-request-id', request.id);
