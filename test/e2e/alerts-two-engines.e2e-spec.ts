@@ -2,6 +2,7 @@
 // every_time alert respects its cooldown across both. Creates through both keep a user's limit of active alerts.
 import { Client } from 'pg';
 import { ApiClient, uniqueName } from './support/api-client';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { e2eMode } from './support/e2e-mode';
 import { RunningServer, startServer } from './support/server-process';
 import { SharedDatabase, sharedDatabase } from './support/shared-database';
@@ -60,6 +61,7 @@ if (e2eMode() === 'services') {
   describe('the per-user limit over two processes', () => {
     const LIMIT = 3;
     const BURST = 8;
+    let database: TestDatabase;
     let first: RunningServer;
     let second: RunningServer;
     let blocker: Client;
@@ -67,11 +69,18 @@ if (e2eMode() === 'services') {
     let observer: Client;
 
     beforeAll(async () => {
-      const env = { TP__ALERTS__MAX_PER_USER: String(LIMIT) };
+      // a database whose sessions default to repeatable read, under which a transaction keeps the snapshot of its
+      // first statement: the servers must set read committed on their connections, or the limit would not hold
+      database = await createTestDatabase(process.env.DATABASE_URL!);
+      const admin = new Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(`alter database ${new URL(database.url).pathname.slice(1)} set default_transaction_isolation = 'repeatable read'`);
+      await admin.end();
+      const env = { DATABASE_URL: database.url, TP__ALERTS__MAX_PER_USER: String(LIMIT) };
       first = await startServer({ env });
       second = await startServer({ reuse: first, env });
-      blocker = new Client({ connectionString: first.env.DATABASE_URL });
-      observer = new Client({ connectionString: first.env.DATABASE_URL });
+      blocker = new Client({ connectionString: database.url });
+      observer = new Client({ connectionString: database.url });
       await Promise.all([blocker.connect(), observer.connect()]);
     });
 
@@ -79,6 +88,7 @@ if (e2eMode() === 'services') {
       await Promise.all([blocker?.end(), observer?.end()]);
       await second?.stop();
       await first?.dispose();
+      await database?.drop();
     });
 
     it('stores at most the limit when both processes create for one user at the same moment', async () => {

@@ -65,7 +65,7 @@ export class AlertCreationWriter {
 
   private async insertRows(alerts: NewAlert[]): Promise<CreationOutcome[]> {
     const limit = this.maxPerUser;
-    const decisions = await queryBound<Decision>(this.em, CREATE_ALERTS, [JSON.stringify(alerts.map(toRow)), limit]);
+    const decisions = await queryBound<Decision>(this.em.fork(), CREATE_ALERTS, [JSON.stringify(alerts.map(toRow)), limit]);
     const outcomes: CreationOutcome[] = new Array(alerts.length);
     for (const d of decisions) {
       // a refused create sees the alerts stored before it in this batch too: at most `limit` (more if the limit was lowered)

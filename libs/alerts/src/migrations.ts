@@ -77,7 +77,6 @@ export class Migration20261124000720AlertTriggersCascadeByTrigger extends Migrat
   }
 }
 
-
 /**
  * The create of a batch of alerts as one function, so a batch costs one round trip instead of four (begin, lock,
  * insert, commit). Each round trip waited for a turn of a server event loop busy with the requests themselves:
@@ -94,7 +93,7 @@ export class Migration20261124000900CreateAlertsFunction extends Migration {
       language plpgsql volatile as $body$
       begin
         perform pg_advisory_xact_lock(keys.key)
-        from (select distinct hashtext(r.row ->> 'user_id') as key from jsonb_array_elements(batch) as r(row) order by key) as keys;
+        from (select distinct hashtext(r.alert ->> 'user_id') as key from jsonb_array_elements(batch) as r(alert) order by key) as keys;
         -- planned for this batch's values, as a statement sent on its own is: with the cached generic plan of a
         -- static RETURN QUERY, PostgreSQL spent 1.3 to 2.5 times the CPU per create
         return query execute $create$

@@ -10,7 +10,7 @@ import { createTestDatabase } from '../../support/test-database';
 
 /** dist/test/bench/support → the repository root */
 export const ROOT = resolve(__dirname, '../../../..');
-/** `npm start` without npm: node's flags and the built server, e.g. ['--max-semi-space-size=64', 'dist/apps/server/src/main.js'] */
+/** `npm start` without npm: node's flags, then the built server, e.g. ['--max-semi-space-size=32', 'dist/apps/server/src/main.js'] */
 const START_ARGS: string[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1);
 const START_TIMEOUT_MS = 60_000;
 
@@ -63,7 +63,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const started = performance.now();
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under the bench's load
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, ...START_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // after npm start's flags, so that a flag given here wins (node keeps a flag's last value)
+  const child = spawn(process.execPath, [...START_ARGS.slice(0, -1), ...nodeArgs, ...START_ARGS.slice(-1)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,15 +2,16 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { StoredApiKeys } from './stored-api-keys';
 
 /** An entity manager whose raw queries answer the rows of the key ids they were given, recording each query. */
-function fakeDatabase(rows: Record<string, { user_id: string; username: string }>) {
+function fakeDatabase(rows: Record<string, { user_id: string; username: string }>, failures = 0) {
   const queries: string[][] = [];
   const raw = (_sql: string, [ids]: [string]) => {
     const asked: string[] = JSON.parse(ids);
     queries.push(asked);
+    if (queries.length <= failures) return Promise.reject(new Error('connection terminated'));
     const found = asked.filter((id) => rows[id]).map((id) => ({ id, secret_hash: `hash-${id}`, role: 'user', ...rows[id] }));
     return Promise.resolve({ rows: found });
   };
-  const em = { getConnection: () => ({ getKnex: () => ({ raw }) }), getTransactionContext: () => undefined };
+  const em = { fork: () => em, getConnection: () => ({ getKnex: () => ({ raw }) }), getTransactionContext: () => undefined };
   return { keys: new StoredApiKeys(em as unknown as EntityManager), queries };
 }
 
@@ -24,5 +25,13 @@ describe('StoredApiKeys', () => {
       undefined,
       { secretHash: 'hash-k2', userId: 'u2', username: 'bob', role: 'user' },
     ]);
+  });
+
+  it('fails the lookups of a turn whose query fails, and looks up again on the next', async () => {
+    const { keys, queries } = fakeDatabase({ k1: { user_id: 'u1', username: 'ann' } }, 1);
+    const failed = await Promise.allSettled(['k1', 'k2'].map((id) => keys.find(id)));
+    expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(await keys.find('k1')).toMatchObject({ userId: 'u1' });
+    expect(queries).toEqual([['k1', 'k2'], ['k1']]);
   });
 });

@@ -31,18 +31,19 @@ interface KeyRow {
 
 @Injectable()
 export class StoredApiKeys {
+  /** A second lookup may run while one is under way, so a burst's latecomers do not wait a whole round trip more. */
   private readonly lookups = new StatementCoalescer<string, StoredApiKey | undefined>((ids) => this.findMany(ids), { maxInFlight: 2, maxRows: 1_000 });
 
   constructor(private readonly em: EntityManager) {}
 
-  /** The key when it exists and is not revoked. */
+  /** The key when it exists and is not revoked. Rejects, with the others of its turn, when the query fails. */
   async find(keyId: string): Promise<StoredApiKey | undefined> {
     const [key] = await this.lookups.submit([keyId]);
     return key;
   }
 
   private async findMany(ids: string[]): Promise<Array<StoredApiKey | undefined>> {
-    const rows = await queryBound<KeyRow>(this.em, FIND_KEYS, [JSON.stringify(ids)]);
+    const rows = await queryBound<KeyRow>(this.em.fork(), FIND_KEYS, [JSON.stringify(ids)]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => {
       const row = byId.get(id);

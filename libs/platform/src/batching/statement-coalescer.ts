@@ -2,7 +2,8 @@
 // caller adds its rows, and the rows go out together once the turn ends. While `maxInFlight` calls are
 // running, new rows keep collecting, so under load the statements grow instead of multiplying (group commit).
 // No timer: a lone request goes out on the next turn. (DataLoader batches per tick too, but sends a new batch
-// every tick whatever is still running.) Used for alert creates and for notification claims and outcomes.
+// every tick whatever is still running.) Used for alert creates, API-key lookups, notification claims and
+// outcomes, and channel targets.
 
 /** Runs one call for the rows of many requests; answers one result per row, in the rows' order. */
 export type CoalescedCall<Row, Result> = (rows: Row[]) => Promise<Result[]>;

@@ -10,7 +10,15 @@ import { DatabaseConnection } from './database-connection';
  * claim paid about 19 ms of compilation for a 150 ms statement, on every run. Short transactional statements never
  * win it back. Sent as a startup option, so it costs no round trip; the embedded PGlite has no JIT.
  */
-const WITHOUT_JIT = { connection: { options: '-c jit=off' } };
+const WITHOUT_JIT = '-c jit=off';
+
+/**
+ * Every statement here is written for READ COMMITTED, the default, which a server or database may change: the
+ * alert limit's lock-then-count (create_alerts) needs each statement's own snapshot, and batches written under
+ * SERIALIZABLE would fail with serialization errors. Sent as a startup option too (a client's option wins over
+ * the database's and the role's defaults). The embedded database keeps PostgreSQL's default.
+ */
+const READ_COMMITTED = '-c default_transaction_isolation=read\\ committed';
 
 @Global()
 @Module({})
@@ -33,7 +41,7 @@ export class DatabaseModule {
               pool: { min: poolMin, max: poolMax, acquireTimeoutMillis: 10_000 },
               debug: false,
               ensureDatabase: false,
-              ...(connection.embedded ? {} : { driverOptions: WITHOUT_JIT }),
+              ...(connection.embedded ? {} : { driverOptions: { connection: { options: `${WITHOUT_JIT} ${READ_COMMITTED}` } } }),
             };
           },
         }),
