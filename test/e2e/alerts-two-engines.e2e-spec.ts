@@ -2,8 +2,7 @@
 // every_time alert respects its cooldown across both. Creates through both keep a user's limit of active alerts.
 import { Client } from 'pg';
 import { ApiClient, uniqueName } from './support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { e2eMode } from './support/e2e-mode';
+import { describeOnlyIn } from './support/e2e-mode';
 import { RunningServer, startServer } from './support/server-process';
 import { SharedDatabase, sharedDatabase } from './support/shared-database';
 import { waitUntil } from './support/wait-until';
@@ -57,58 +56,49 @@ describe('two engines over one database', () => {
 });
 
 // Only a real PostgreSQL runs two transactions at once: the embedded database serves one statement at a time.
-if (e2eMode() === 'services') {
-  describe('the per-user limit over two processes', () => {
-    const LIMIT = 3;
-    const BURST = 8;
-    let database: TestDatabase;
-    let first: RunningServer;
-    let second: RunningServer;
-    let blocker: Client;
-    /** apart from the blocker: inside a transaction, pg_stat_activity keeps the snapshot of its first read */
-    let observer: Client;
+describeOnlyIn('services', 'the per-user limit over two processes', () => {
+  const LIMIT = 3;
+  const BURST = 8;
+  let first: RunningServer;
+  let second: RunningServer;
+  let blocker: Client;
+  /** apart from the blocker: inside a transaction, pg_stat_activity keeps the snapshot of its first read */
+  let observer: Client;
 
-    beforeAll(async () => {
-      // a database whose sessions default to repeatable read, under which a transaction keeps the snapshot of its
-      // first statement: the servers must set read committed on their connections, or the limit would not hold
-      database = await createTestDatabase(process.env.DATABASE_URL!);
-      const admin = new Client({ connectionString: database.url });
-      await admin.connect();
-      await admin.query(`alter database ${new URL(database.url).pathname.slice(1)} set default_transaction_isolation = 'repeatable read'`);
-      await admin.end();
-      const env = { DATABASE_URL: database.url, TP__ALERTS__MAX_PER_USER: String(LIMIT) };
-      first = await startServer({ env });
-      second = await startServer({ reuse: first, env });
-      blocker = new Client({ connectionString: database.url });
-      observer = new Client({ connectionString: database.url });
-      await Promise.all([blocker.connect(), observer.connect()]);
-    });
-
-    afterAll(async () => {
-      await Promise.all([blocker?.end(), observer?.end()]);
-      await second?.stop();
-      await first?.dispose();
-      await database?.drop();
-    });
-
-    it('stores at most the limit when both processes create for one user at the same moment', async () => {
-      const viaFirst = await new ApiClient(first.url).register(uniqueName('split'));
-      const viaSecond = new ApiClient(second.url, viaFirst.apiKey);
-      // writes to alerts wait until the blocker commits: one process's batch holds the user's lock and waits for the
-      // table, the other waits for the user's lock. Without that lock both would wait for the table, then both count
-      // no alert and store the limit each.
-      await blocker.query('begin; lock table alerts in share mode');
-      const create = (client: ApiClient, i: number) => client.post('/api/v1/alerts', { symbol: 'BTC/USDT', condition: 'above', price: 70000 + i });
-      const answers = Promise.all([...Array.from({ length: BURST }, (_, i) => create(viaFirst, i)), ...Array.from({ length: BURST }, (_, i) => create(viaSecond, i))]);
-      await waitUntil(async () => (await observer.query(WAITING_CREATES)).rows[0].waiting === 2, 10_000, "both processes' batches waiting on a lock");
-      await blocker.query('commit');
-      const statuses = (await answers).map((answer) => answer.status);
-      expect(statuses.filter((status) => status === 201)).toHaveLength(LIMIT);
-      expect(statuses.filter((status) => status === 409)).toHaveLength(2 * BURST - LIMIT);
-      expect((await viaSecond.get('/api/v1/alerts?status=active')).body.items).toHaveLength(LIMIT);
-    });
+  beforeAll(async () => {
+    // a database whose sessions default to repeatable read, under which a transaction keeps the snapshot of its
+    // first statement: the servers must set read committed on their connections, or the limit would not hold
+    const env = { TP__ALERTS__MAX_PER_USER: String(LIMIT) };
+    first = await startServer({ env, databaseDefaults: { default_transaction_isolation: 'repeatable read' } });
+    second = await startServer({ reuse: first, env });
+    blocker = new Client({ connectionString: first.env.DATABASE_URL });
+    observer = new Client({ connectionString: first.env.DATABASE_URL });
+    await Promise.all([blocker.connect(), observer.connect()]);
   });
-}
+
+  afterAll(async () => {
+    await Promise.all([blocker?.end(), observer?.end()]);
+    await second?.stop();
+    await first?.dispose();
+  });
+
+  it('stores at most the limit when both processes create for one user at the same moment', async () => {
+    const viaFirst = await new ApiClient(first.url).register(uniqueName('split'));
+    const viaSecond = new ApiClient(second.url, viaFirst.apiKey);
+    // writes to alerts wait until the blocker commits: one process's batch holds the user's lock and waits for the
+    // table, the other waits for the user's lock. Without that lock both would wait for the table, then both count
+    // no alert and store the limit each.
+    await blocker.query('begin; lock table alerts in share mode');
+    const create = (client: ApiClient, i: number) => client.post('/api/v1/alerts', { symbol: 'BTC/USDT', condition: 'above', price: 70000 + i });
+    const answers = Promise.all([...Array.from({ length: BURST }, (_, i) => create(viaFirst, i)), ...Array.from({ length: BURST }, (_, i) => create(viaSecond, i))]);
+    await waitUntil(async () => (await observer.query(WAITING_CREATES)).rows[0].waiting === 2, 10_000, "both processes' batches waiting on a lock");
+    await blocker.query('commit');
+    const statuses = (await answers).map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(2 * BURST - LIMIT);
+    expect((await viaSecond.get('/api/v1/alerts?status=active')).body.items).toHaveLength(LIMIT);
+  });
+});
 
 const WAITING_CREATES = `select count(*)::int as waiting from pg_stat_activity
   where datname = current_database() and wait_event_type = 'Lock' and query like '%create_alerts(%' and pid <> pg_backend_pid()`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { builtTemplate } from '../../libs/platform/src/database/embedded-database-template';
 import { ApiClient, uniqueName } from './support/api-client';
 import { copyBuild } from './support/build-copy';
-import { e2eMode } from './support/e2e-mode';
+import { describeOnlyIn } from './support/e2e-mode';
 import { ROOT, RunningServer, runServerExpectingExit, startServer } from './support/server-process';
 import { waitUntil } from './support/wait-until';
 
@@ -26,11 +26,6 @@ function systemIdentifier(pgdata: string): string {
 function expectLogged(server: RunningServer, text: string): Promise<void> {
   return waitUntil(() => server.output().includes(text), 10_000, `"${text}" in the server's log`);
 }
-
-/** Suites about the embedded database: defined on the embedded run only (the services run has no DATA_DIR database). */
-const embeddedOnly = (name: string, suite: () => void): void => {
-  if (e2eMode() === 'embedded') describe(name, suite);
-};
 
 describe('lifecycle', () => {
   describe('start-up validation', () => {
@@ -85,7 +80,8 @@ describe('lifecycle', () => {
     }, RESTART_TEST_TIMEOUT_MS);
   });
 
-  embeddedOnly('first start on an empty DATA_DIR', () => {
+  // the services run has no DATA_DIR database
+  describeOnlyIn('embedded', 'first start on an empty DATA_DIR', () => {
     const servers: RunningServer[] = [];
     const disposals: (() => unknown)[] = [];
     const template = builtTemplate(join(ROOT, 'dist/embedded-database-template'));

@@ -7,9 +7,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(baseUrl: string, prefix = 'tp_e2e'): Promise<TestDatabase> {
+/** `defaults`: settings its sessions start with unless a client says otherwise (ALTER DATABASE … SET), e.g. to test a server's own */
+export async function createTestDatabase(baseUrl: string, prefix = 'tp_e2e', defaults: Record<string, string> = {}): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await withClient(baseUrl, (client) => client.query(`create database ${name}`));
+  await withClient(baseUrl, async (client) => {
+    await client.query(`create database ${name}`);
+    for (const [setting, value] of Object.entries(defaults)) await client.query(`alter database ${name} set ${setting} = ${client.escapeLiteral(value)}`);
+  });
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return {

@@ -19,6 +19,8 @@ export interface ServerOptions {
   expectExit?: boolean;
   /** the server's entry point, when not SERVER_MAIN (another build of it) */
   main?: string;
+  /** services mode: session defaults of the server's fresh database (ALTER DATABASE … SET) */
+  databaseDefaults?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -37,7 +39,7 @@ export interface RunningServer {
 const START_TIMEOUT_MS = 45_000;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const base = options.reuse?.env ?? (await freshEnvironment());
+  const base = options.reuse?.env ?? (await freshEnvironment(options.databaseDefaults));
   const env = { ...base, ...options.env };
   const child = spawn(process.execPath, [options.main ?? SERVER_MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -86,7 +88,7 @@ export async function runServerExpectingExit(env: Record<string, string>): Promi
 
 const CLEANUP = '__cleanup';
 
-async function freshEnvironment(): Promise<Record<string, string>> {
+async function freshEnvironment(databaseDefaults?: Record<string, string>): Promise<Record<string, string>> {
   const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -100,7 +102,7 @@ async function freshEnvironment(): Promise<Record<string, string>> {
   // empty: the embedded server copies the build's database template into it on its first start
   env.DATA_DIR = dataDir;
   if (e2eMode() === 'services') {
-    database = await createTestDatabase(requiredEnv('DATABASE_URL'));
+    database = await createTestDatabase(requiredEnv('DATABASE_URL'), undefined, databaseDefaults);
     env.DATABASE_URL = database.url;
     env.REDIS_URL = requiredEnv('REDIS_URL');
     env.REDIS_PREFIX = `e2e_${randomBytes(5).toString('hex')}`;
