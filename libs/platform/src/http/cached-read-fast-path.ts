@@ -11,6 +11,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CachedRouteConfig } from '../cache/cache-metadata';
 import { CachedAnswer, HttpAnswerCache, JSON_CONTENT_TYPE } from '../cache/http-answer-cache';
 import { RequestRateLimits } from '../throttling/request-rate-limits';
+import { EndOfTurnWrites } from './end-of-turn-writes';
 import { responseTime } from './request-timing';
 
 interface CachedRead {
@@ -21,6 +22,7 @@ interface CachedRead {
 @Injectable()
 export class CachedReadFastPath {
   private readonly logger = new Logger(CachedReadFastPath.name);
+  private readonly writes = new EndOfTurnWrites();
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -72,7 +74,8 @@ export class CachedReadFastPath {
 
   // Written to the raw response: Fastify's onSend hooks (compression, timing headers) have nothing to add to
   // an answer that is already serialized and encoded, and their cost was a large share of a hit. onResponse
-  // hooks (metrics, route stats) still run when the response finishes.
+  // hooks (metrics, route stats) still run when the response finishes. The write waits for the end of the
+  // event loop's turn, with the turn's other answers (EndOfTurnWrites says why).
   private send(request: FastifyRequest, reply: FastifyReply, hit: CachedAnswer, rateLimitHeaders: string[]): void {
     const headers = rateLimitHeaders;
     headers.push(...this.answers.validators(hit, 'HIT'));
@@ -85,8 +88,14 @@ export class CachedReadFastPath {
       headers.push('content-type', JSON_CONTENT_TYPE, 'content-length', String(encoded.bytes));
       if (encoded.encoding) headers.push('content-encoding', encoded.encoding);
     }
-    headers.push('x-response-time', responseTime(request), 'x-request-id', request.id);
     reply.hijack();
-    reply.raw.writeHead(status, headers).end(body);
+    this.writes.add(() => {
+      try {
+        headers.push('x-response-time', responseTime(request), 'x-request-id', request.id);
+        reply.raw.writeHead(status, headers).end(body);
+      } catch (error) {
+        reply.raw.destroy(error as Error);
+      }
+    });
   }
 }
