@@ -1,9 +1,9 @@
 // The tick pipeline's entrance: every feed tick and every admin tick goes through ingest().
-import { EntityManager } from '@mikro-orm/postgresql';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
 import { CandleBook } from './candle-book';
+import { MarketPricesRepository } from './market-prices.repository';
 import { MARKET_FEED } from './feeds/market-feed';
 import type { MarketFeed } from './feeds/market-feed';
 import { PriceBook } from './price-book';
@@ -29,7 +29,7 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     config: AppConfig,
     @Inject(MARKET_FEED) private readonly feed: MarketFeed,
-    private readonly em: EntityManager,
+    private readonly stored: MarketPricesRepository,
     private readonly bus: EventBus,
     private readonly profiles: ProfileService,
     private readonly health: HealthRegistry,
@@ -80,13 +80,12 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   private async loadPersistedPrices(): Promise<Map<string, number>> {
-    const rows = await this.em.getConnection().execute<{ symbol: string; price: string; updated_at: Date }[]>('select symbol, price::text as price, updated_at from market_prices');
     const prices = new Map<string, number>();
-    for (const row of rows) {
+    for (const row of await this.stored.all()) {
       if (!this.prices.has(row.symbol)) continue;
-      prices.set(row.symbol, Number(row.price));
+      prices.set(row.symbol, row.price);
       // a time ahead of the clock (stored before tick times were checked) would hold back every real tick after it
-      this.prices.set(row.symbol, Number(row.price), Math.min(new Date(row.updated_at).getTime(), Date.now()));
+      this.prices.set(row.symbol, row.price, Math.min(row.updatedAtMs, Date.now()));
     }
     return prices;
   }
@@ -107,17 +106,8 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     if (!this.dirty.size) return;
     const entries = [...this.dirty].map((s) => this.prices.get(s)!).filter(Boolean);
     this.dirty.clear();
-    const values: unknown[] = [];
-    const rows = entries.map((e) => {
-      values.push(e.symbol, e.price, new Date(e.updatedAt));
-      return '(?, ?, ?)';
-    });
     try {
-      await this.em.getConnection().execute(
-        `insert into market_prices (symbol, price, updated_at) values ${rows.join(', ')}
-         on conflict (symbol) do update set price = excluded.price, updated_at = excluded.updated_at where market_prices.updated_at <= excluded.updated_at`,
-        values,
-      );
+      await this.stored.saveNewer(entries.map((e) => ({ symbol: e.symbol, price: e.price, updatedAtMs: e.updatedAt })));
     } catch (error) {
       for (const e of entries) this.dirty.add(e.symbol);
       this.logger.warn(`could not persist last prices (will retry): ${(error as Error).message}`);

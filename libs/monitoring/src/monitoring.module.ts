@@ -10,6 +10,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ProfileAdminController } from './profile/profile-admin.controller';
 import { ProfileAdminService } from './profile/profile-admin.service';
 import { ProfileFollower } from './profile/profile-follower';
+import { ProfileSwitchesRepository } from './profile/profile-switches.repository';
 import { ProfileSwitch } from './profile/profile-switch.entity';
 
 /** Health, Prometheus metrics, the JSON metrics summary, the memory budget and run-time profile switching. */
@@ -20,6 +21,6 @@ import { ProfileSwitch } from './profile/profile-switch.entity';
     MikroOrmModule.forFeature([ProfileSwitch]),
   ],
   controllers: [HealthController, ApiMetricsController, ProfileAdminController],
-  providers: [RedisHealthCheck, ProfileAdminService, ProfileFollower, MemoryBudgetWatch],
+  providers: [RedisHealthCheck, ProfileSwitchesRepository, ProfileAdminService, ProfileFollower, MemoryBudgetWatch],
 })
 export class MonitoringModule {}

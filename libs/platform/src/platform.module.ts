@@ -4,7 +4,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
-import { StoredApiKeys } from './auth/stored-api-keys';
+import { ApiKeysRepository } from './auth/api-keys.repository';
 import { CacheModule } from './cache/cache.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -23,6 +23,7 @@ import { ApiKey } from './users/api-key.entity';
 import { AuthController } from './users/auth.controller';
 import { MeController } from './users/me.controller';
 import { User } from './users/user.entity';
+import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
 export interface PlatformOptions {
@@ -49,7 +50,8 @@ export class PlatformModule {
         OutboxWriter,
         HealthRegistry,
         JobQueueFactory,
-        StoredApiKeys,
+        ApiKeysRepository,
+        UsersRepository,
         ApiKeyService,
         CachedReadFastPath,
         UsersService,

@@ -1,11 +1,10 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileName, ProfileService, writeEmbeddedProfileMarker } from '@tradepulse/config';
-import { gauge, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
+import { gauge, Page, PageQueryDto } from '@tradepulse/platform';
 import type { AuthUser } from '@tradepulse/platform';
 import { ProfileHistoryItem, ProfileSwitchView, ProfileView } from './profile.dto';
 import { ProfileFollower } from './profile-follower';
-import { ProfileSwitch } from './profile-switch.entity';
+import { ProfileSwitchesRepository } from './profile-switches.repository';
 
 const profileInfo = gauge({ name: 'tradepulse_profile_info', help: 'The active configuration profile', labelNames: ['profile'] });
 
@@ -15,7 +14,7 @@ export class ProfileAdminService implements OnModuleInit {
 
   constructor(
     private readonly profiles: ProfileService,
-    private readonly em: EntityManager,
+    private readonly switches: ProfileSwitchesRepository,
     private readonly follower: ProfileFollower,
     private readonly config: AppConfig,
   ) {}
@@ -39,9 +38,7 @@ export class ProfileAdminService implements OnModuleInit {
 
   async switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
     // recorded first: a switch that cannot be recorded does not happen (and would not survive a restart)
-    const em = this.em.fork();
-    const recorded = em.create(ProfileSwitch, { fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId, createdAt: new Date() });
-    await em.persist(recorded).flush();
+    const recorded = await this.switches.record({ fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId });
     this.rememberForEmbeddedStart(profile);
     const result = this.apply(profile);
     this.follower.announce(recorded.id);
@@ -69,12 +66,7 @@ export class ProfileAdminService implements OnModuleInit {
   }
 
   async history(query: PageQueryDto): Promise<Page<ProfileHistoryItem>> {
-    const { limit, offset } = pageWindow(query);
-    const [rows, total] = await this.em.fork().findAndCount(ProfileSwitch, {}, { orderBy: { id: 'desc' }, limit, offset });
-    return toPage(
-      rows.map((r) => ({ id: String(r.id), from: r.fromProfile, to: r.toProfile, by: r.actorName, at: r.createdAt })),
-      total,
-      query,
-    );
+    const page = await this.switches.page(query);
+    return { ...page, items: page.items.map((r) => ({ id: String(r.id), from: r.fromProfile, to: r.toProfile, by: r.actorName, at: r.createdAt })) };
   }
 }

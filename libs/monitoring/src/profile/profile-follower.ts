@@ -3,10 +3,10 @@
 // newer than the last one it has seen, every few seconds and at once when another process announces a switch
 // over Redis. Switches recorded before this process started are not followed, so an explicit PROFILE keeps
 // winning at start-up as documented.
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, isProfileName, ProfileName, ProfileService } from '@tradepulse/config';
 import { createRedisClient, Redis } from '@tradepulse/platform';
+import { ProfileSwitchesRepository } from './profile-switches.repository';
 
 const CHECK_INTERVAL_MS = 5_000;
 
@@ -22,7 +22,7 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
   private follow: (profile: ProfileName) => void = () => undefined;
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly switches: ProfileSwitchesRepository,
     private readonly config: AppConfig,
     private readonly profiles: ProfileService,
   ) {
@@ -37,10 +37,10 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    const newest = await this.newestSwitch();
+    const newest = await this.switches.newest();
     this.lastSeenSwitchId = newest?.id ?? '0';
     // a switch committed after start-up read the stored profile, and before now: apply it (unless PROFILE was explicit)
-    if (newest && !this.config.explicitProfile && isProfileName(newest.to_profile) && newest.to_profile !== this.profiles.name) this.follow(newest.to_profile);
+    if (newest && !this.config.explicitProfile && isProfileName(newest.toProfile) && newest.toProfile !== this.profiles.name) this.follow(newest.toProfile);
     this.timer = setInterval(() => void this.checkNow(), CHECK_INTERVAL_MS).unref();
     if (this.config.env.REDIS_URL) this.listen(this.config.env.REDIS_URL);
   }
@@ -76,19 +76,14 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
 
   private async check(): Promise<void> {
     try {
-      const newest = await this.newestSwitch();
+      const newest = await this.switches.newest();
       if (!newest || BigInt(newest.id) <= BigInt(this.lastSeenSwitchId)) return;
       this.lastSeenSwitchId = newest.id;
-      if (!isProfileName(newest.to_profile)) return;
-      this.logger.log(`following the switch to ${newest.to_profile} made by another process`);
-      this.follow(newest.to_profile);
+      if (!isProfileName(newest.toProfile)) return;
+      this.logger.log(`following the switch to ${newest.toProfile} made by another process`);
+      this.follow(newest.toProfile);
     } catch (error) {
       this.logger.warn(`checking for profile switches failed: ${(error as Error).message}`);
     }
-  }
-
-  private async newestSwitch(): Promise<{ id: string; to_profile: string } | undefined> {
-    const rows = await this.em.getConnection().execute<Array<{ id: string; to_profile: string }>>('select id::text as id, to_profile from profile_switches order by id desc limit 1');
-    return rows[0];
   }
 }

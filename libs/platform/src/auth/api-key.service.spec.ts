@@ -1,17 +1,15 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ProfileService } from '@tradepulse/config';
 import { generateApiKey, hashSecret } from '../users/api-key-codec';
 import { ApiKeyService } from './api-key.service';
-import { StoredApiKeys } from './stored-api-keys';
+import { ApiKeysRepository } from './api-keys.repository';
 
 /** Stored keys whose lookups resolve only when the test says so. */
 function fakeDatabase() {
   const lookups: Array<() => void> = [];
   const key = generateApiKey();
   const row = { secretHash: hashSecret(key.secret), userId: 'user-1', username: 'ann', role: 'user' };
-  const em = { fork: () => em, nativeUpdate: jest.fn(async () => 1) };
-  const stored = { find: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))) };
-  const service = () => new ApiKeyService(em as unknown as EntityManager, profiles, stored as unknown as StoredApiKeys);
+  const stored = { findActive: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))), revokeOwned: jest.fn(async () => true) };
+  const service = () => new ApiKeyService(profiles, stored as unknown as ApiKeysRepository);
   return { service, stored, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
 }
 
@@ -24,7 +22,7 @@ describe('ApiKeyService', () => {
     const burst = Array.from({ length: 20 }, () => keys.verify(key.apiKey));
     answerLookups();
     const users = await Promise.all(burst);
-    expect(stored.find).toHaveBeenCalledTimes(1);
+    expect(stored.findActive).toHaveBeenCalledTimes(1);
     expect(users.every((user) => user?.id === 'user-1' && user.keyId === key.keyId)).toBe(true);
     expect(keys.verifyFromMemory(key.apiKey)?.id).toBe('user-1');
   });

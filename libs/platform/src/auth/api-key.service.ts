@@ -1,15 +1,12 @@
 // Issues, verifies and revokes API keys. Verified key ids are cached for a few seconds (evicted on revoke).
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import { timingSafeEqual } from 'node:crypto';
 import { notFound } from '../errors/domain-errors';
-import { ApiKey } from '../users/api-key.entity';
 import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches, storedDigest } from '../users/api-key-codec';
-import { User } from '../users/user.entity';
 import { AuthUser } from './auth-user';
-import { StoredApiKeys } from './stored-api-keys';
+import { ApiKeySummary, ApiKeysRepository } from './api-keys.repository';
 
 interface VerifiedKey {
   digest: Buffer;
@@ -35,26 +32,19 @@ export class ApiKeyService {
   private readonly provenOnConnection = new WeakMap<object, { presented: Buffer; keyId: string; entry: VerifiedKey }>();
 
   constructor(
-    private readonly em: EntityManager,
     private readonly profiles: ProfileService,
-    private readonly stored: StoredApiKeys,
+    private readonly stored: ApiKeysRepository,
   ) {}
 
   async issue(userId: string, label: string | null = null): Promise<IssuedKey> {
     const { keyId, secret, apiKey } = generateApiKey();
-    const em = this.em.fork();
-    const key = em.create(ApiKey, { id: keyId, user: em.getReference(User, userId), secretHash: hashSecret(secret), label, createdAt: new Date() });
-    await em.persistAndFlush(key);
+    const key = await this.stored.insert({ id: keyId, ownerId: userId, secretHash: hashSecret(secret), label });
     return { id: keyId, apiKey, label, createdAt: key.createdAt };
   }
 
   /** Stores ADMIN_API_KEY (any string) for the given admin user, replacing a previous value. */
   async storeEnvironmentKey(userId: string, apiKey: string): Promise<void> {
-    await this.em.getConnection().execute(
-      `insert into api_keys (id, user_id, secret_hash, label) values (?, ?, ?, 'ADMIN_API_KEY')
-       on conflict (id) do update set user_id = excluded.user_id, secret_hash = excluded.secret_hash, revoked_at = null`,
-      [ENV_ADMIN_KEY_ID, userId, hashSecret(apiKey)],
-    );
+    await this.stored.upsertEnvironmentKey(userId, hashSecret(apiKey));
     this.forget(ENV_ADMIN_KEY_ID);
   }
 
@@ -80,16 +70,13 @@ export class ApiKeyService {
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {
-    const revoked = await this.em
-      .fork()
-      .nativeUpdate(ApiKey, { id: keyId, user: userId, revokedAt: null }, { revokedAt: new Date() });
+    const revoked = await this.stored.revokeOwned(userId, keyId);
     this.forget(keyId);
-    if (revoked === 0) throw notFound(`API key ${keyId}`);
+    if (!revoked) throw notFound(`API key ${keyId}`);
   }
 
-  async list(userId: string): Promise<Array<{ id: string; label: string | null; createdAt: Date; revokedAt: Date | null }>> {
-    const keys = await this.em.fork().find(ApiKey, { user: userId }, { orderBy: { createdAt: 'asc' }, fields: ['id', 'label', 'createdAt', 'revokedAt'] });
-    return keys.map(({ id, label, createdAt, revokedAt }) => ({ id, label: label ?? null, createdAt, revokedAt: revokedAt ?? null }));
+  list(userId: string): Promise<ApiKeySummary[]> {
+    return this.stored.listOwned(userId);
   }
 
   private provenBefore(presented: string, connection: object | undefined): AuthUser | undefined {
@@ -124,7 +111,7 @@ export class ApiKeyService {
 
   private async loadFromDatabase(keyId: string): Promise<VerifiedKey | undefined> {
     const revocationsBefore = this.revocations;
-    const key = await this.stored.find(keyId);
+    const key = await this.stored.findActive(keyId);
     if (!key) return undefined;
     const caller: AuthUser = Object.freeze({ id: key.userId, username: key.username, role: key.role, keyId });
     const entry: VerifiedKey = { digest: storedDigest(key.secretHash), caller };

@@ -1,9 +1,7 @@
 // Makes sure an admin can log in: ADMIN_API_KEY when set, else (embedded mode, first start) a generated key printed once.
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
 import { ApiKeyService } from '../auth/api-key.service';
-import { User } from './user.entity';
 import { UsersService } from './users.service';
 
 const ADMIN_USERNAME = 'admin';
@@ -13,7 +11,6 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('AdminBootstrap');
 
   constructor(
-    private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly keys: ApiKeyService,
     private readonly config: AppConfig,
@@ -21,7 +18,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const envKey = this.config.env.ADMIN_API_KEY;
-    const existing = await this.em.fork().findOne(User, { role: 'admin' }, { orderBy: { createdAt: 'asc' } });
+    const existing = await this.users.firstAdmin();
     if (envKey) {
       const admin = existing ?? (await this.users.create(ADMIN_USERNAME, 'admin'));
       await this.keys.storeEnvironmentKey(admin.id, envKey);

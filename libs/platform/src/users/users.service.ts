@@ -1,10 +1,9 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
 import { ApiKeyService } from '../auth/api-key.service';
 import { conflict, forbidden, notFound } from '../errors/domain-errors';
 import { User, UserRole } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 export interface RegisteredUser {
   id: string;
@@ -15,7 +14,7 @@ export interface RegisteredUser {
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly users: UsersRepository,
     private readonly keys: ApiKeyService,
     private readonly config: AppConfig,
   ) {}
@@ -28,28 +27,31 @@ export class UsersService {
   }
 
   async create(username: string, role: UserRole, telegramChatId?: string): Promise<User> {
-    const em = this.em.fork();
-    const user = em.create(User, { username, role, telegramChatId: telegramChatId ?? null, createdAt: new Date() });
-    try {
-      await em.persistAndFlush(user);
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw conflict(`username: "${username}" is taken`);
-      throw error;
-    }
+    const user = await this.users.insert(username, role, telegramChatId ?? null);
+    if (!user) throw conflict(`username: "${username}" is taken`);
     return user;
   }
 
   async get(userId: string): Promise<User> {
-    const user = await this.em.fork().findOne(User, { id: userId });
+    const user = await this.users.findById(userId);
     if (!user) throw notFound('user');
     return user;
   }
 
-  async findByUsername(username: string): Promise<User | null> {
-    return this.em.fork().findOne(User, { username });
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findByUsername(username);
   }
 
-  async findByTelegramChat(chatId: string): Promise<User | null> {
-    return this.em.fork().findOne(User, { telegramChatId: chatId });
+  findByTelegramChat(chatId: string): Promise<User | null> {
+    return this.users.findByTelegramChat(chatId);
+  }
+
+  /** Attaches a Telegram chat to the user; 409 when it belongs to another user. */
+  async linkTelegramChat(userId: string, chatId: string): Promise<void> {
+    if (!(await this.users.setTelegramChat(userId, chatId))) throw conflict('this chat is already linked to another account');
+  }
+
+  firstAdmin(): Promise<User | null> {
+    return this.users.firstAdmin();
   }
 }

@@ -1,5 +1,4 @@
 // Which Tradepulse account a Telegram chat belongs to: created by /start, attached by /link <code>.
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
 import { AppCache, conflict, DomainError, invalid, User, UsersService } from '@tradepulse/platform';
@@ -18,7 +17,6 @@ export interface LinkCode {
 @Injectable()
 export class ChatAccountsService {
   constructor(
-    private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly cache: AppCache,
     private readonly config: AppConfig,
@@ -61,7 +59,7 @@ export class ChatAccountsService {
     if (!userId) throw invalid('that code is unknown or expired; ask for a new one with POST /api/v1/me/telegram-link');
     const taken = await this.users.findByTelegramChat(String(chatId));
     if (taken && taken.id !== userId) throw conflict(`this chat is already linked to the account ${taken.username}`);
-    await this.em.fork().nativeUpdate(User, { id: userId }, { telegramChatId: String(chatId) });
+    await this.users.linkTelegramChat(userId, String(chatId));
     await Promise.all([this.cache.del(linkKey(normalized)), this.cache.del(accountKey(chatId)), this.cache.invalidateTag(`${userId}:me`)]);
     const user = await this.users.get(userId);
     return { userId: user.id, username: user.username, role: user.role };

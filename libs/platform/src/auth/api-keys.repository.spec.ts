@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { StoredApiKeys } from './stored-api-keys';
+import { ApiKeysRepository } from './api-keys.repository';
 
 /** An entity manager whose raw queries answer the rows of the key ids they were given, recording each query. */
 function fakeDatabase(rows: Record<string, { user_id: string; username: string }>, failures = 0) {
@@ -12,13 +12,13 @@ function fakeDatabase(rows: Record<string, { user_id: string; username: string }
     return Promise.resolve({ rows: found });
   };
   const em = { fork: () => em, getConnection: () => ({ getKnex: () => ({ raw }) }), getTransactionContext: () => undefined };
-  return { keys: new StoredApiKeys(em as unknown as EntityManager), queries };
+  return { keys: new ApiKeysRepository(em as unknown as EntityManager), queries };
 }
 
-describe('StoredApiKeys', () => {
+describe('ApiKeysRepository', () => {
   it('looks up the keys asked for in one turn with one query, and answers each request its own key', async () => {
     const { keys, queries } = fakeDatabase({ k1: { user_id: 'u1', username: 'ann' }, k2: { user_id: 'u2', username: 'bob' } });
-    const found = await Promise.all(['k1', 'missing', 'k2'].map((id) => keys.find(id)));
+    const found = await Promise.all(['k1', 'missing', 'k2'].map((id) => keys.findActive(id)));
     expect(queries).toEqual([['k1', 'missing', 'k2']]);
     expect(found).toEqual([
       { secretHash: 'hash-k1', userId: 'u1', username: 'ann', role: 'user' },
@@ -29,9 +29,9 @@ describe('StoredApiKeys', () => {
 
   it('fails the lookups of a turn whose query fails, and looks up again on the next', async () => {
     const { keys, queries } = fakeDatabase({ k1: { user_id: 'u1', username: 'ann' } }, 1);
-    const failed = await Promise.allSettled(['k1', 'k2'].map((id) => keys.find(id)));
+    const failed = await Promise.allSettled(['k1', 'k2'].map((id) => keys.findActive(id)));
     expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
-    expect(await keys.find('k1')).toMatchObject({ userId: 'u1' });
+    expect(await keys.findActive('k1')).toMatchObject({ userId: 'u1' });
     expect(queries).toEqual([['k1', 'k2'], ['k1']]);
   });
 });

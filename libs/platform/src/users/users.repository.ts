@@ -1,0 +1,51 @@
+// Every users query.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { User, UserRole } from './user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** The new user, or undefined when the username (or the Telegram chat) belongs to another user already. */
+  async insert(username: string, role: UserRole, telegramChatId: string | null): Promise<User | undefined> {
+    const em = this.em.fork();
+    const user = em.create(User, { username, role, telegramChatId, createdAt: new Date() });
+    try {
+      await em.persistAndFlush(user);
+      return user;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return undefined;
+      throw error;
+    }
+  }
+
+  findById(userId: string): Promise<User | null> {
+    return this.em.fork().findOne(User, { id: userId });
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.em.fork().findOne(User, { username });
+  }
+
+  findByTelegramChat(chatId: string): Promise<User | null> {
+    return this.em.fork().findOne(User, { telegramChatId: chatId });
+  }
+
+  /** False when the chat is linked to another user already. */
+  async setTelegramChat(userId: string, chatId: string): Promise<boolean> {
+    try {
+      await this.em.fork().nativeUpdate(User, { id: userId }, { telegramChatId: chatId });
+      return true;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return false;
+      throw error;
+    }
+  }
+
+  /** The admin created first, the one the bootstrap keeps. */
+  firstAdmin(): Promise<User | null> {
+    return this.em.fork().findOne(User, { role: 'admin' }, { orderBy: { createdAt: 'asc' } });
+  }
+}
