@@ -9,7 +9,7 @@ import type { BenchResult } from './support/bench-result';
 import { databaseMode, machineAfter, machineBefore, round } from './support/machine';
 import { PhaseContext, PhaseFigures, PhaseSpec, runPhase, sustainedP99LimitMs } from './support/notification-phase';
 import { OutboxProducer } from './support/outbox-producer';
-import { cpuPressure } from './support/process-cpu';
+import { cpuPressure, CpuTarget, processesNamed } from './support/process-cpu';
 import { BenchServer, registerUser, rssMb, startBenchServer } from './support/server';
 import { StandalonePglite, startStandalonePglite } from './support/standalone-pglite';
 import { SwarmProcess } from './support/swarm-process';
@@ -244,8 +244,10 @@ async function medianRssMb(pid: number): Promise<number> {
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 }
 
-function pidsOf(server: BenchServer, pglite: StandalonePglite | undefined, swarm: SwarmProcess): Record<string, number> {
-  return { server: server.pid, swarm: swarm.pid, bench: process.pid, ...(pglite ? { pglite: pglite.pid } : {}) };
+/** The PostgreSQL server counts whole (every backend, the WAL writer, the checkpointer): on one machine, it is what shares the CPU. */
+function pidsOf(server: BenchServer, pglite: StandalonePglite | undefined, swarm: SwarmProcess): Record<string, CpuTarget> {
+  const database: Record<string, CpuTarget> = pglite ? { pglite: pglite.pid } : { postgresql: processesNamed('postgres') };
+  return { server: server.pid, swarm: swarm.pid, bench: process.pid, ...database };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,7 +4,7 @@
 import { round } from './machine';
 import type { OutboxProducer, ProducerFigures } from './outbox-producer';
 import { percentile, summarize } from './latency-stats';
-import { cpuMeter } from './process-cpu';
+import { cpuMeter, CpuTarget } from './process-cpu';
 import type { PhaseReport } from './socket-swarm';
 import type { SwarmProcess } from './swarm-process';
 
@@ -27,7 +27,7 @@ export interface PhaseContext {
   serverUrl: string;
   adminKey: string;
   /** processes whose CPU is recorded, by role */
-  pids: Record<string, number>;
+  pids: Record<string, CpuTarget>;
 }
 
 export interface PhaseFigures {
