@@ -3,9 +3,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
 import { CandleBook } from './candle-book';
-import { MarketPricesRepository } from './market-prices.repository';
 import { MARKET_FEED } from './feeds/market-feed';
 import type { MarketFeed } from './feeds/market-feed';
+import { MarketPricesRepository } from './market-prices.repository';
 import { PriceBook } from './price-book';
 import { checkTicks } from './tick-check';
 import { Tick } from './tick';
@@ -29,7 +29,7 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     config: AppConfig,
     @Inject(MARKET_FEED) private readonly feed: MarketFeed,
-    private readonly stored: MarketPricesRepository,
+    private readonly lastPrices: MarketPricesRepository,
     private readonly bus: EventBus,
     private readonly profiles: ProfileService,
     private readonly health: HealthRegistry,
@@ -81,7 +81,7 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
 
   private async loadPersistedPrices(): Promise<Map<string, number>> {
     const prices = new Map<string, number>();
-    for (const row of await this.stored.all()) {
+    for (const row of await this.lastPrices.all()) {
       if (!this.prices.has(row.symbol)) continue;
       prices.set(row.symbol, row.price);
       // a time ahead of the clock (stored before tick times were checked) would hold back every real tick after it
@@ -107,7 +107,7 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     const entries = [...this.dirty].map((s) => this.prices.get(s)!).filter(Boolean);
     this.dirty.clear();
     try {
-      await this.stored.saveNewer(entries.map((e) => ({ symbol: e.symbol, price: e.price, updatedAtMs: e.updatedAt })));
+      await this.lastPrices.saveNewer(entries.map((e) => ({ symbol: e.symbol, price: e.price, updatedAtMs: e.updatedAt })));
     } catch (error) {
       for (const e of entries) this.dirty.add(e.symbol);
       this.logger.warn(`could not persist last prices (will retry): ${(error as Error).message}`);

@@ -4,31 +4,31 @@ import { ApiKeyService } from './api-key.service';
 import { ApiKeysRepository } from './api-keys.repository';
 
 /** Stored keys whose lookups resolve only when the test says so. */
-function fakeDatabase() {
+function fakeRepository() {
   const lookups: Array<() => void> = [];
   const key = generateApiKey();
   const row = { secretHash: hashSecret(key.secret), userId: 'user-1', username: 'ann', role: 'user' };
-  const stored = { findActive: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))), revokeOwned: jest.fn(async () => true) };
-  const service = () => new ApiKeyService(profiles, stored as unknown as ApiKeysRepository);
-  return { service, stored, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
+  const apiKeys = { findActive: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))), revokeOwned: jest.fn(async () => true) };
+  const service = () => new ApiKeyService(profiles, apiKeys as unknown as ApiKeysRepository);
+  return { service, apiKeys, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
 }
 
 const profiles = new ProfileService('balanced', []);
 
 describe('ApiKeyService', () => {
   it('verifies a burst of requests for one expired key with a single database lookup', async () => {
-    const { service, stored, key, answerLookups } = fakeDatabase();
+    const { service, apiKeys, key, answerLookups } = fakeRepository();
     const keys = service();
     const burst = Array.from({ length: 20 }, () => keys.verify(key.apiKey));
     answerLookups();
     const users = await Promise.all(burst);
-    expect(stored.findActive).toHaveBeenCalledTimes(1);
+    expect(apiKeys.findActive).toHaveBeenCalledTimes(1);
     expect(users.every((user) => user?.id === 'user-1' && user.keyId === key.keyId)).toBe(true);
     expect(keys.verifyFromMemory(key.apiKey)?.id).toBe('user-1');
   });
 
   it('does not let a lookup that started before a revocation put the key back in memory', async () => {
-    const { service, key, answerLookups } = fakeDatabase();
+    const { service, key, answerLookups } = fakeRepository();
     const keys = service();
     const before = keys.verify(key.apiKey);
     await keys.revoke('user-1', key.keyId);
@@ -38,7 +38,7 @@ describe('ApiKeyService', () => {
   });
 
   it('refuses a wrong secret for a key it has verified', async () => {
-    const { service, key, answerLookups } = fakeDatabase();
+    const { service, key, answerLookups } = fakeRepository();
     const keys = service();
     const first = keys.verify(key.apiKey);
     answerLookups();
@@ -49,7 +49,7 @@ describe('ApiKeyService', () => {
   });
 
   it('remembers the key a connection proved, and forgets it on revocation or another key', async () => {
-    const { service, key, answerLookups } = fakeDatabase();
+    const { service, key, answerLookups } = fakeRepository();
     const keys = service();
     const first = keys.verify(key.apiKey);
     answerLookups();

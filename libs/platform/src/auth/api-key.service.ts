@@ -33,18 +33,18 @@ export class ApiKeyService {
 
   constructor(
     private readonly profiles: ProfileService,
-    private readonly stored: ApiKeysRepository,
+    private readonly apiKeys: ApiKeysRepository,
   ) {}
 
   async issue(userId: string, label: string | null = null): Promise<IssuedKey> {
     const { keyId, secret, apiKey } = generateApiKey();
-    const key = await this.stored.insert({ id: keyId, ownerId: userId, secretHash: hashSecret(secret), label });
+    const key = await this.apiKeys.insert({ id: keyId, ownerId: userId, secretHash: hashSecret(secret), label });
     return { id: keyId, apiKey, label, createdAt: key.createdAt };
   }
 
   /** Stores ADMIN_API_KEY (any string) for the given admin user, replacing a previous value. */
   async storeEnvironmentKey(userId: string, apiKey: string): Promise<void> {
-    await this.stored.upsertEnvironmentKey(userId, hashSecret(apiKey));
+    await this.apiKeys.upsertEnvironmentKey(userId, hashSecret(apiKey));
     this.forget(ENV_ADMIN_KEY_ID);
   }
 
@@ -70,13 +70,13 @@ export class ApiKeyService {
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {
-    const revoked = await this.stored.revokeOwned(userId, keyId);
+    const revoked = await this.apiKeys.revokeOwned(userId, keyId);
     this.forget(keyId);
     if (!revoked) throw notFound(`API key ${keyId}`);
   }
 
   list(userId: string): Promise<ApiKeySummary[]> {
-    return this.stored.listOwned(userId);
+    return this.apiKeys.listOwned(userId);
   }
 
   private provenBefore(presented: string, connection: object | undefined): AuthUser | undefined {
@@ -111,7 +111,7 @@ export class ApiKeyService {
 
   private async loadFromDatabase(keyId: string): Promise<VerifiedKey | undefined> {
     const revocationsBefore = this.revocations;
-    const key = await this.stored.findActive(keyId);
+    const key = await this.apiKeys.findActive(keyId);
     if (!key) return undefined;
     const caller: AuthUser = Object.freeze({ id: key.userId, username: key.username, role: key.role, keyId });
     const entry: VerifiedKey = { digest: storedDigest(key.secretHash), caller };

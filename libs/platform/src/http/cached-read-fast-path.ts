@@ -22,7 +22,7 @@ interface CachedRead {
 @Injectable()
 export class CachedReadFastPath {
   private readonly logger = new Logger(CachedReadFastPath.name);
-  private readonly writes = new EndOfTurnWrites();
+  private readonly writes = new EndOfTurnWrites((error) => this.logger.warn(`a cached answer could not be written; its connection was closed: ${(error as Error).message}`));
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -95,6 +95,7 @@ export class CachedReadFastPath {
         reply.raw.writeHead(status, headers).end(body);
       } catch (error) {
         reply.raw.destroy(error as Error);
+        throw error;
       }
     });
   }

@@ -13,7 +13,7 @@ function manualTurns() {
 describe('EndOfTurnWrites', () => {
   it('writes nothing during the turn, then every queued answer in the order queued, scheduling one flush', () => {
     const turns = manualTurns();
-    const writes = new EndOfTurnWrites(turns.schedule);
+    const writes = new EndOfTurnWrites(() => undefined, turns.schedule);
     const written: number[] = [];
     writes.add(() => written.push(1));
     writes.add(() => written.push(2));
@@ -24,9 +24,10 @@ describe('EndOfTurnWrites', () => {
     expect(written).toEqual([1, 2, 3]);
   });
 
-  it('keeps writing the others when one write throws', () => {
+  it('keeps writing the others when one write throws, and reports the failure', () => {
     const turns = manualTurns();
-    const writes = new EndOfTurnWrites(turns.schedule);
+    const failures: unknown[] = [];
+    const writes = new EndOfTurnWrites((error) => failures.push(error), turns.schedule);
     const written: number[] = [];
     writes.add(() => written.push(1));
     writes.add(() => {
@@ -35,11 +36,12 @@ describe('EndOfTurnWrites', () => {
     writes.add(() => written.push(3));
     turns.endTurn();
     expect(written).toEqual([1, 3]);
+    expect(failures).toEqual([new Error('socket gone')]);
   });
 
   it('flushes what is queued after a flush in the next turn', () => {
     const turns = manualTurns();
-    const writes = new EndOfTurnWrites(turns.schedule);
+    const writes = new EndOfTurnWrites(() => undefined, turns.schedule);
     const written: number[] = [];
     writes.add(() => {
       written.push(1);
@@ -52,7 +54,7 @@ describe('EndOfTurnWrites', () => {
   });
 
   it('flushes on the real event loop by default', async () => {
-    const writes = new EndOfTurnWrites();
+    const writes = new EndOfTurnWrites(() => undefined);
     const written: number[] = [];
     writes.add(() => written.push(1));
     await new Promise((resolve) => setImmediate(resolve));

@@ -4,18 +4,22 @@
 // writes are spread over the turn, and a client on the other CPU falls asleep between them, so nearly every
 // write pays for a wake-up (on this machine, a virtual one, 15–30 µs of the writer's CPU). Written together,
 // the first write wakes the client and the others find it awake. Cached GET /me, interleaved runs: 15–30 % less
-// server CPU per answer and 20–40 % more answers per second. The wait it adds is the rest of the turn, well
-// under a millisecond at full load and nothing when idle.
-import { Logger } from '@nestjs/common';
+// server CPU per answer and 20–40 % more answers per second. The wait it adds is the rest of the turn's work:
+// nothing when idle, the handling of the turn's other requests under load.
 
 export type Schedule = (callback: () => void) => void;
 
 export class EndOfTurnWrites {
-  private readonly logger = new Logger(EndOfTurnWrites.name);
   private pending: Array<() => void> = [];
 
-  /** `schedule` runs a callback after the turn's I/O callbacks (setImmediate); tests pass their own. */
-  constructor(private readonly schedule: Schedule = setImmediate) {}
+  /**
+   * `onError` hears of a write that threw (the others still run). `schedule` runs a callback after the turn's I/O
+   * callbacks (setImmediate); tests pass their own.
+   */
+  constructor(
+    private readonly onError: (error: unknown) => void,
+    private readonly schedule: Schedule = setImmediate,
+  ) {}
 
   add(write: () => void): void {
     this.pending.push(write);
@@ -26,11 +30,10 @@ export class EndOfTurnWrites {
     const writes = this.pending;
     this.pending = [];
     for (const write of writes) {
-      // a write is expected to handle its own failure; this only keeps one that did not from dropping the rest
       try {
         write();
       } catch (error) {
-        this.logger.error(`a queued answer failed to write: ${(error as Error).message}`);
+        this.onError(error);
       }
     }
   };

@@ -1,4 +1,4 @@
-// Every users query.
+// Queries of user accounts (the Telegram chats that notifications go to are read by TelegramChatsRepository).
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
@@ -33,7 +33,7 @@ export class UsersRepository {
     return this.em.fork().findOne(User, { telegramChatId: chatId });
   }
 
-  /** False when the chat is linked to another user already. */
+  /** False when the chat belongs to another user already (its unique index refused it). */
   async setTelegramChat(userId: string, chatId: string): Promise<boolean> {
     try {
       await this.em.fork().nativeUpdate(User, { id: userId }, { telegramChatId: chatId });

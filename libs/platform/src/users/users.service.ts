@@ -46,7 +46,7 @@ export class UsersService {
     return this.users.findByTelegramChat(chatId);
   }
 
-  /** Attaches a Telegram chat to the user; 409 when it belongs to another user. */
+  /** Attaches a Telegram chat to the user; a conflict when it belongs to another user. */
   async linkTelegramChat(userId: string, chatId: string): Promise<void> {
     if (!(await this.users.setTelegramChat(userId, chatId))) throw conflict('this chat is already linked to another account');
   }
