@@ -6,6 +6,7 @@ import { RunningServer, startServer } from './support/server-process';
 import { waitFor } from './support/wait-for';
 
 const LAST_SECOND_SYMBOL = 'S01/USDT';
+const STAYED_ABOVE_SYMBOL = 'S02/USDT';
 
 describe('alerts across a restart', () => {
   let first: RunningServer | undefined;
@@ -38,6 +39,10 @@ describe('alerts across a restart', () => {
     await waitForTriggers(owner, before.firedOnce.id);
     await waitForTriggers(owner, before.cooling.id);
     await sendTicks(admin, { symbol: 'SOL/USDT', price: 99 });
+    // S02: an every_time alert that fired, and the price stays above it through the restart
+    before.stayedAbove = await createAlert(owner, { symbol: STAYED_ABOVE_SYMBOL, condition: 'above', price: 61500, frequency: 'every_time', cooldownSec: 0 });
+    await sendTicks(admin, { symbol: STAYED_ABOVE_SYMBOL, price: 61600 });
+    await waitForTriggers(owner, before.stayedAbove.id);
     // MarketDataService flushes the last prices to the database once a second (PERSIST_INTERVAL_MS); nothing
     // outside the process shows when a flush happened, so this waits out one period (plus margin) on purpose.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -92,6 +97,16 @@ describe('alerts across a restart', () => {
 
   // Regression: the shutdown flush of the last prices once ran in onApplicationShutdown, after MikroORM had
   // closed its pool ("Unable to acquire a connection"), losing the ticks of the last second before a SIGTERM.
+  it('does not fire an every_time alert again after the restart while the price stayed above it, only on a new entry', async () => {
+    const admin = new ApiClient(second!.url, second!.adminKey);
+    await tickAndSettle(owner, admin, STAYED_ABOVE_SYMBOL, 63000);
+    expect(await triggersOf(owner, before.stayedAbove.id)).toHaveLength(1);
+    await sendTicks(admin, { symbol: STAYED_ABOVE_SYMBOL, price: 61000 });
+    await sendTicks(admin, { symbol: STAYED_ABOVE_SYMBOL, price: 62000 });
+    const triggers = await waitForTriggers(owner, before.stayedAbove.id, 2);
+    expect(triggers.find((trigger: { price: string }) => trigger.price === '62000')).toMatchObject({ late: false });
+  });
+
   it('knows after the restart the price of a tick sent right before the SIGTERM', async () => {
     const prices = await owner.get(`/api/v1/market/prices?symbols=${encodeURIComponent(LAST_SECOND_SYMBOL)}`);
     expect(prices.status).toBe(200);

@@ -75,7 +75,20 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
       index.seedLastPrice(symbol, live ?? price);
       if (live === undefined) this.catchingUp.add(symbol);
     }
-    for await (const page of this.repository.activeAlerts()) for (const alert of page) index.add(toIndexedAlert(alert));
+    let unloadable = 0;
+    for await (const page of this.repository.activeAlerts()) {
+      for (const alert of page) {
+        // one row the index cannot hold (stored by an older version that let a bad value through) must not stop
+        // the start or the other alerts: it stays in the database, listed, and is named here
+        try {
+          index.add(toIndexedAlert(alert));
+        } catch (error) {
+          unloadable++;
+          this.logger.error(`alert ${alert.id} is not evaluated: ${(error as Error).message}`);
+        }
+      }
+    }
+    if (unloadable) this.logger.error(`${unloadable} active alert(s) could not be loaded into the trigger index; fix or delete them`);
     this.index = index;
     this.logger.log(`trigger index holds ${index.size} active alerts over ${index.symbols().length} symbols`);
   }

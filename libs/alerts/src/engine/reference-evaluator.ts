@@ -7,8 +7,12 @@ import type { FiredAlert, IndexedAlert } from './types';
 
 interface TrackedAlert {
   alert: IndexedAlert;
-  /** above/below/pct every_time: false after a firing until a tick is outside the region. */
-  armed: boolean;
+  /**
+   * above/below/pct every_time: false after a firing until a tick is outside the region. An above/below one that
+   * has fired before it was added starts armed only if the last price is outside its region; with no price yet,
+   * undefined until the first price says.
+   */
+  armed: boolean | undefined;
   lastFiredAtMs: number | undefined;
 }
 
@@ -34,7 +38,7 @@ export class ReferenceEvaluator {
   add(alert: IndexedAlert): void {
     const replaced = this.tracked.get(alert.id);
     if (replaced) this.detach(replaced);
-    const entry: TrackedAlert = { alert: { ...alert }, armed: true, lastFiredAtMs: alert.lastFiredAtMs };
+    const entry: TrackedAlert = { alert: { ...alert }, armed: this.armedOnAdd(alert), lastFiredAtMs: alert.lastFiredAtMs };
     this.tracked.set(alert.id, entry);
     this.listOf(alert.symbol).push(entry);
     if (alert.windowSec !== undefined && isPercent(alert)) {
@@ -53,7 +57,9 @@ export class ReferenceEvaluator {
   }
 
   seedLastPrice(symbol: string, price: number): void {
-    if (!this.prices.has(symbol)) this.prices.set(symbol, price);
+    if (this.prices.has(symbol)) return;
+    this.prices.set(symbol, price);
+    for (const entry of this.listOf(symbol)) if (entry.armed === undefined) entry.armed = !this.satisfied(entry.alert, undefined, price, 0);
   }
 
   lastPrice(symbol: string): number | undefined {
@@ -86,6 +92,10 @@ export class ReferenceEvaluator {
     const satisfied = this.satisfied(alert, prev, cur, clock);
     if (alert.frequency === 'once') return satisfied;
     if (isRegion(alert)) {
+      if (entry.armed === undefined) {
+        entry.armed = !satisfied;
+        return false;
+      }
       if (!satisfied) {
         entry.armed = true;
         return false;
@@ -98,6 +108,13 @@ export class ReferenceEvaluator {
     if (entry.lastFiredAtMs !== undefined && atMs - entry.lastFiredAtMs < alert.cooldownMs) return false;
     entry.lastFiredAtMs = atMs;
     return true;
+  }
+
+  private armedOnAdd(alert: IndexedAlert): boolean | undefined {
+    const firedInRegion = alert.frequency === 'every_time' && alert.lastFiredAtMs !== undefined && (alert.condition === 'above' || alert.condition === 'below');
+    if (!firedInRegion) return true;
+    const price = this.prices.get(alert.symbol);
+    return price === undefined ? undefined : !this.satisfied(alert, undefined, price, 0);
   }
 
   private satisfied(alert: IndexedAlert, prev: number | undefined, cur: number, clock: number): boolean {

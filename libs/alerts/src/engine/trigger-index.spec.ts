@@ -55,9 +55,32 @@ describe('TriggerIndex: above / below', () => {
 
   it('honours a persisted lastFiredAtMs for the cooldown', () => {
     const index = new TriggerIndex();
+    index.seedLastPrice('BTCUSDT', 0.5);
     const a = alert({ condition: 'above', price: 1, frequency: 'every_time', cooldownMs: 10_000, lastFiredAtMs: 0 });
+    const b = alert({ condition: 'above', price: 1, frequency: 'every_time', cooldownMs: 10_000 });
     index.add(a);
-    expect(run(index, [2], 'BTCUSDT', 5000)).toEqual([[]]);
+    index.add(b);
+    expect(run(index, [2], 'BTCUSDT', 5000)).toEqual([[b.id]]);
+  });
+
+  it('does not fire a fired every_time alert again when it is re-added (a PATCH) while the price stays in its region', () => {
+    const index = new TriggerIndex();
+    const a = alert({ condition: 'above', price: 100, frequency: 'every_time' });
+    index.add(a);
+    expect(run(index, [101, 102], 'BTCUSDT', 0)).toEqual([[a.id], []]);
+    index.add({ ...a, lastFiredAtMs: 0 });
+    expect(run(index, [103, 99, 104], 'BTCUSDT', 2000)).toEqual([[], [], [a.id]]);
+  });
+
+  it('after a restart, fires a fired every_time alert only once the price has left its region and come back', () => {
+    const index = new TriggerIndex();
+    index.seedLastPrice('BTCUSDT', 61_600);
+    const a = alert({ condition: 'above', price: 61_500, frequency: 'every_time', lastFiredAtMs: 0 });
+    const fresh = alert({ condition: 'above', price: 61_500, frequency: 'every_time' });
+    index.add(a);
+    index.add(fresh);
+    const fired = run(index, [63_000, 61_000, 62_000], 'BTCUSDT', 1000).map((ids) => [...ids].sort());
+    expect(fired).toEqual([[fresh.id], [], [a.id, fresh.id].sort()]);
   });
 });
 

@@ -20,7 +20,11 @@ const PCT_UP = ConditionCode.pct_up;
 const PCT_DOWN = ConditionCode.pct_down;
 /** Legs per condition code (see ConditionCode). */
 const LEGS = [LEG_UP, LEG_DOWN, LEG_UP, LEG_DOWN, LEG_UP | LEG_DOWN, LEG_UP, LEG_DOWN];
-/** Conditions armed from the start (above/below/pct), rather than by where the last price is. */
+/**
+ * Conditions armed from the start (above/below/pct), rather than by where the last price is. Except an every_time
+ * above/below alert that has fired: it fired in a region the price may still be in, so it is placed by the last
+ * price like a crossing, and a PATCH or a restart does not fire it again before the price leaves the region.
+ */
 const ARMED_ON_ADD = [true, true, false, false, false, true, true];
 /** The answer of every tick that fires nothing: shared, and frozen so that no caller can fill it. */
 const NOTHING_FIRED: FiredAlert[] = Object.freeze([]) as unknown as FiredAlert[];
@@ -60,8 +64,9 @@ export class TriggerIndex {
     s.flags[slot] = alert.frequency === 'once' ? ONCE : 0;
     state.alertCount++;
 
+    const firedInRegion = alert.frequency === 'every_time' && alert.lastFiredAtMs !== undefined;
     if (code >= PCT_UP) this.armPercent(state, slot, code, s.windowSec[slot]);
-    else if (ARMED_ON_ADD[code]) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
+    else if (ARMED_ON_ADD[code] && !firedInRegion) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
     else if (Number.isNaN(state.lastPrice)) this.markPending(state, slot);
     else this.placeByPrice(state, slot, state.lastPrice);
 
@@ -186,7 +191,7 @@ export class TriggerIndex {
     else this.arm(slot, LEG_DOWN, group.downArmed);
   }
 
-  /** crosses* legs: armed exactly when the last price is on the far side of the threshold. */
+  /** crosses* legs, and fired every_time above/below: armed exactly when the last price is on the far side of the threshold. */
   private placeByPrice(state: SymbolState, slot: number, lastPrice: number): void {
     const threshold = this.slots.threshold[slot];
     const legs = LEGS[this.slots.condition[slot]];
