@@ -300,6 +300,20 @@ describe('alerts', () => {
       expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body).toMatchObject({ status: 'active', triggerCount: 2 });
     });
 
+    it('does not fire an every_time alert again after a PATCH while the price stays above it', async () => {
+      const symbol = ownSymbol();
+      const owner = await user('patched');
+      const alert = await createAlert(owner, { symbol, condition: 'above', price: 3100, frequency: 'every_time', cooldownSec: 0 });
+      await sendTicks(admin, { symbol, price: 3200 });
+      await waitForTriggers(owner, alert.id, 1);
+      expect((await owner.patch(`/api/v1/alerts/${alert.id}`, { note: 'still watching' })).status).toBe(200);
+      await tickAndSettle(owner, admin, symbol, 3202);
+      expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body).toMatchObject({ triggerCount: 1, note: 'still watching' });
+      await sendTicks(admin, { symbol, price: 3000 });
+      await sendTicks(admin, { symbol, price: 3150 }); // back above: a new entry, which fires
+      await waitForTriggers(owner, alert.id, 2);
+    });
+
     it('suppresses an every_time firing inside cooldownSec (3600), keeping the alert active', async () => {
       const symbol = ownSymbol();
       const owner = await user('cooldown');
@@ -433,6 +447,12 @@ describe('alerts', () => {
       ['price 1e30 (beyond what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1e30}', 'price'],
       ['price 1e-21 (rounds to 0 in storage)', '{"symbol":"BTC/USDT","condition":"above","price":1e-21}', 'price'],
       ['percent 0.00001 (rounds to 0 in storage)', '{"symbol":"BTC/USDT","condition":"pct_up","percent":0.00001,"windowSec":60}', 'percent'],
+      // null is not "left out": a pct alert with windowSec null was stored, answered 500, and stopped the next start
+      ['windowSec null', '{"symbol":"BTC/USDT","condition":"pct_up","percent":5,"windowSec":null}', 'windowSec'],
+      ['price null', '{"symbol":"BTC/USDT","condition":"above","price":null}', 'price'],
+      ['percent null', '{"symbol":"BTC/USDT","condition":"pct_up","percent":null,"windowSec":60}', 'percent'],
+      ['expiresAt in year 275760 (past what the database takes)', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":"+275760-09-13T00:00:00Z"}', 'expiresAt'],
+      ['a symbol with a NUL character', '{"symbol":"BTC\\u0000","condition":"above","price":1}', 'symbol'],
     ];
 
     let owner: ApiClient;
@@ -454,6 +474,24 @@ describe('alerts', () => {
       const answer = await owner.post('/api/v1/alerts', raw);
       expect({ status: answer.status, message: errorMessage(answer) }).toEqual({ status: 400, message: expect.stringContaining(field) });
       expect(answer.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(await storedAlerts()).toEqual(before);
+    });
+
+    it.each([
+      ['a page past 1,000,000', '/api/v1/alerts?page=100000000000000000000&pageSize=1', 'page'],
+      ['page 1e20', '/api/v1/alerts?page=1e20', 'page'],
+      ['a symbol filter with a NUL character', '/api/v1/alerts?symbol=%00', 'symbol'],
+    ])('rejects a list with %s', async (_label, path, field) => {
+      const answer = await owner.get(path);
+      expect({ status: answer.status, message: errorMessage(answer) }).toEqual({ status: 400, message: expect.stringContaining(field) });
+    });
+
+    it('rejects a PATCH with price null or expiresAt past year 9999, and changes nothing', async () => {
+      const [alert] = before.items;
+      for (const raw of ['{"price":null}', '{"expiresAt":"+275760-09-13T00:00:00Z"}', '{"note":null}']) {
+        const answer = await owner.patch(`/api/v1/alerts/${alert.id}`, raw);
+        expect({ raw, status: answer.status }).toEqual({ raw, status: 400 });
+      }
       expect(await storedAlerts()).toEqual(before);
     });
 

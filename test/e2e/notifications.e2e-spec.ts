@@ -243,6 +243,14 @@ describe('notifications', () => {
       for (const body of [{ mutedCategories: ['weather'] }, { channels: { sms: true } }, { digest: { windowSec: 1 } }, { channels: { telegram: 'no' } }]) {
         expect((await judy.put('/api/v1/notifications/preferences', body)).status).toBe(400);
       }
+      // null is refused, not read as "turn it back on" or passed to the database
+      for (const body of [{ channels: { telegram: null } }, { digest: { windowSec: null } }, { digest: { enabled: null } }, { mutedCategories: null }]) {
+        const answer = await judy.put('/api/v1/notifications/preferences', body);
+        expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      }
+      expect((await judy.get('/api/v1/notifications/preferences')).body).toEqual(changed.body);
+      const readNull = await judy.post('/api/v1/notifications/read', { ids: null });
+      expect({ status: readNull.status, message: readNull.body.message }).toEqual({ status: 400, message: expect.stringContaining('ids') });
     });
   });
 
@@ -381,6 +389,20 @@ describe('notifications', () => {
       }
       expect((await olga.post('/api/v1/webhooks', { url: 'ftp://example.com/x', secret })).status).toBe(400);
       expect((await olga.post('/api/v1/webhooks', { url: `${receiver.url}/olga`, secret: 'short' })).status).toBe(400);
+      const nul = await olga.post('/api/v1/webhooks', { url: `${receiver.url}/olga`, secret: `${secret}\u0000` });
+      expect({ status: nul.status, message: nul.body.message }).toEqual({ status: 400, message: expect.stringContaining('secret') });
+      expect((await olga.get('/api/v1/webhooks')).body.total).toBe(0);
+    });
+
+    it('refuses a URL the user registered already (409): it would get every notification twice', async () => {
+      const uma = await user('uma');
+      const first = await uma.post('/api/v1/webhooks', { url: `${receiver.url}/uma`, secret });
+      expect(first.status).toBe(201);
+      const again = await uma.post('/api/v1/webhooks', { url: `${receiver.url}/uma`, secret: `${secret}-other` });
+      expect({ status: again.status, message: again.body.message }).toEqual({ status: 409, message: expect.stringContaining('url') });
+      expect((await uma.get('/api/v1/webhooks')).body.items.map((hook: { id: string }) => hook.id)).toEqual([first.body.id]);
+      // another user may register the same URL
+      expect((await (await user('vic')).post('/api/v1/webhooks', { url: `${receiver.url}/uma`, secret })).status).toBe(201);
     });
 
     it("answers 404 for another user's webhook exactly like a missing one, and deletes one's own", async () => {

@@ -6,4 +6,5 @@ export const notificationMigrations = lazyMigrations(() => require('./migrations
   'Migration20261124000410UndispatchedQueue',
   'Migration20261124000710NotificationsWithoutUserKey',
   'Migration20261124000800DeliveryDedupeKey',
+  'Migration20261124001000WebhookUrlPerUser',
 ]);

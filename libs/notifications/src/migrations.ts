@@ -128,3 +128,19 @@ export class Migration20261124000800DeliveryDedupeKey extends Migration {
     this.addSql(`alter table "deliveries" drop column "dedupe_key";`);
   }
 }
+
+/**
+ * One endpoint per user and URL: the same URL registered twice got every notification twice, under two delivery
+ * ids, so its receiver could not tell the repeat. A second registration is now refused (409). Duplicates stored
+ * before this keep their oldest registration.
+ */
+export class Migration20261124001000WebhookUrlPerUser extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`delete from "webhooks" w using "webhooks" older where older."user_id" = w."user_id" and older."url" = w."url" and (older."created_at", older."id") < (w."created_at", w."id");`);
+    this.addSql(`create unique index "webhooks_user_url_idx" on "webhooks" ("user_id", "url");`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index "webhooks_user_url_idx";`);
+  }
+}

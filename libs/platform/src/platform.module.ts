@@ -10,6 +10,7 @@ import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { StorableTextPipe } from './errors/storable-text.pipe';
 import { createValidationPipe } from './errors/validation';
 import { EventBus } from './events/event-bus';
 import { HealthRegistry } from './health/health-registry';
@@ -58,6 +59,8 @@ export class PlatformModule {
         AdminBootstrap,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+        // in this order: text PostgreSQL cannot store is refused before validation reads it
+        { provide: APP_PIPE, useClass: StorableTextPipe },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinDate } from 'class-validator';
-import { PageQueryDto } from '@tradepulse/platform';
+import { IsDate, IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
+import { MayBeOmitted, PageQueryDto } from '@tradepulse/platform';
 import type { AlertCondition, AlertFrequency } from '../engine';
 
 export const ALERT_CONDITIONS: AlertCondition[] = ['above', 'below', 'crosses_up', 'crosses_down', 'crosses', 'pct_up', 'pct_down'];
@@ -17,6 +17,8 @@ export const MIN_PRICE = 1e-18;
 export const MAX_PRICE = 99_999_999_999_999_980_000;
 /** no NUL and no unpaired surrogate: PostgreSQL text and jsonb refuse both */
 const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+/** JavaScript dates reach year 275760; PostgreSQL takes only four-digit years as ISO text */
+const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
 const priceRange = { message: `price: must be between ${MIN_PRICE} and ${MAX_PRICE}` };
 
 export class CreateAlertDto {
@@ -29,7 +31,7 @@ export class CreateAlertDto {
   condition!: AlertCondition;
 
   @ApiPropertyOptional({ example: 70000, description: 'needed by above, below and crosses*; JSON number > 0' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsNumber(finite, { message: 'price: must be a finite number' })
   @IsPositive({ message: 'price: must be > 0' })
   @Min(MIN_PRICE, priceRange)
@@ -37,7 +39,7 @@ export class CreateAlertDto {
   price?: number;
 
   @ApiPropertyOptional({ example: 5, description: 'needed by pct_up/pct_down; 0 < percent <= 1000' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsNumber(finite, { message: 'percent: must be a finite number' })
   @IsPositive({ message: 'percent: must be > 0' })
   @Min(0.0001, { message: 'percent: must be >= 0.0001' })
@@ -45,50 +47,54 @@ export class CreateAlertDto {
   percent?: number;
 
   @ApiPropertyOptional({ example: 3600, description: 'needed by pct_up/pct_down' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsInt({ message: 'windowSec: must be an integer' })
   @Min(1, { message: 'windowSec: must be >= 1' })
   @Max(MAX_WINDOW_SEC, { message: `windowSec: must be <= ${MAX_WINDOW_SEC}` })
   windowSec?: number;
 
   @ApiPropertyOptional({ enum: FREQUENCIES, default: 'once' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsIn(FREQUENCIES, { message: 'frequency: must be once or every_time' })
   frequency?: AlertFrequency;
 
   @ApiPropertyOptional({ description: 'every_time: seconds between firings; default from the profile' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsInt({ message: 'cooldownSec: must be an integer' })
   @Min(0, { message: 'cooldownSec: must be >= 0' })
   @Max(MAX_COOLDOWN_SEC, { message: `cooldownSec: must be <= ${MAX_COOLDOWN_SEC}` })
   cooldownSec?: number;
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt: must be an ISO date-time' })
   @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
+  @MaxDate(LATEST_EXPIRY, { message: `expiresAt: must be before ${LATEST_EXPIRY.toISOString()}` })
   expiresAt?: Date;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @MaxLength(500)
   @Matches(STORABLE_TEXT, { message: 'note: must not contain NUL characters or unpaired surrogates' })
   note?: string;
 }
 
-/** PATCH: the same rules as on create, for the fields that can change. */
-export class UpdateAlertDto extends PartialType(PickType(CreateAlertDto, ['price', 'note', 'frequency', 'expiresAt'] as const)) {}
+/**
+ * PATCH: the same rules as on create, for the fields that can change (each may be left out already). Not
+ * PartialType: it adds @IsOptional, which would let null through to the database.
+ */
+export class UpdateAlertDto extends PickType(CreateAlertDto, ['price', 'note', 'frequency', 'expiresAt'] as const) {}
 
 export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
+  @MayBeOmitted()
   @IsIn(STATUSES, { message: `status: must be one of ${STATUSES.join(', ')}` })
   status?: 'active' | 'triggered' | 'expired' | 'cancelled';
 
   @ApiPropertyOptional({ example: 'BTC/USDT' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   symbol?: string;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNumber, IsPositive, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { CANDLE_INTERVALS } from '../candle-book';
+import { MayBeOmitted } from '@tradepulse/platform';
 
 export class TickDto {
   @ApiProperty({ example: 'BTC/USDT' })
@@ -16,7 +17,7 @@ export class TickDto {
   price!: number;
 
   @ApiPropertyOptional({ description: 'epoch milliseconds, at most 5 s ahead of the server clock; default now' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsInt()
   @Min(0)
   ts?: number;
@@ -37,12 +38,12 @@ export class CandlesQueryDto {
   symbol!: string;
 
   @ApiPropertyOptional({ enum: Object.keys(CANDLE_INTERVALS), default: '1m' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsIn(Object.keys(CANDLE_INTERVALS))
   interval: keyof typeof CANDLE_INTERVALS = '1m';
 
   @ApiPropertyOptional({ default: 200, maximum: 1000 })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -52,7 +53,7 @@ export class CandlesQueryDto {
 
 export class PricesQueryDto {
   @ApiPropertyOptional({ example: 'BTC/USDT,ETH/USDT', description: 'comma list; default all' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   symbols?: string;
 }

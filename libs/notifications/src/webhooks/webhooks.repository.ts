@@ -35,8 +35,14 @@ export class WebhooksRepository {
     this.reach = new EndpointReach(!config.env.DATABASE_URL);
   }
 
-  async create(userId: string, url: string, secret: string): Promise<WebhookEndpoint> {
-    const rows = await query(this.em, `insert into webhooks (id, user_id, url, secret) values (?, ?, ?, ?) returning ${COLUMNS}`, [randomUUID(), userId, url, secret]);
+  /** The new endpoint, or undefined when the user has this URL registered already. */
+  async create(userId: string, url: string, secret: string): Promise<WebhookEndpoint | undefined> {
+    const rows = await query(
+      this.em,
+      `insert into webhooks (id, user_id, url, secret) values (?, ?, ?, ?) on conflict (user_id, url) do nothing returning ${COLUMNS}`,
+      [randomUUID(), userId, url, secret],
+    );
+    if (!rows.length) return undefined;
     this.reach.forget();
     return toEndpoint(rows[0]);
   }

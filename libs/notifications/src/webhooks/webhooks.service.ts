@@ -1,6 +1,6 @@
 // Registering, listing and removing a user's webhook endpoints.
 import { Inject, Injectable } from '@nestjs/common';
-import { invalid, limitExceeded, notFound, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
+import { conflict, invalid, limitExceeded, notFound, Page, PageQueryDto, pageWindow, toPage } from '@tradepulse/platform';
 import { WebhookView } from './dto/webhook.dto';
 import { WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
@@ -20,7 +20,9 @@ export class WebhooksService {
     if ((await this.webhooks.countOwned(userId)) >= MAX_WEBHOOKS_PER_USER) {
       throw limitExceeded(`webhooks: at most ${MAX_WEBHOOKS_PER_USER} endpoints per user; delete one first`);
     }
-    return toWebhookView(await this.webhooks.create(userId, url, secret));
+    const created = await this.webhooks.create(userId, url, secret);
+    if (!created) throw conflict('url: this URL is registered already; delete it first to change its secret');
+    return toWebhookView(created);
   }
 
   async list(userId: string, page: PageQueryDto): Promise<Page<WebhookView>> {

@@ -1,5 +1,15 @@
 // Global validation: unknown fields rejected, numbers finite, and the message names the field and the reason.
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
+
+/**
+ * The field may be left out; when present, its validators run. Unlike class-validator's @IsOptional, null is not
+ * "left out": no route gives null a meaning, and a null that passed validation reached the database or the alert
+ * engine as a 500 (once an alert stored with it stopped the next start).
+ */
+export function MayBeOmitted(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
 
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -1,23 +1,27 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { MayBeOmitted } from '../errors/validation';
 
 export const MAX_PAGE_SIZE = 500;
+/** far past any real list; beyond it the row offset would leave the integers a double holds exactly */
+export const MAX_PAGE = 1_000_000;
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
+  @MayBeOmitted()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt({ message: 'page: must be an integer' })
+  @Min(1, { message: 'page: must be >= 1' })
+  @Max(MAX_PAGE, { message: `page: must be <= ${MAX_PAGE}` })
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional()
+  @MayBeOmitted()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsInt({ message: 'pageSize: must be an integer' })
+  @Min(1, { message: 'pageSize: must be >= 1' })
+  @Max(MAX_PAGE_SIZE, { message: `pageSize: must be <= ${MAX_PAGE_SIZE}` })
   pageSize: number = 50;
 }
 

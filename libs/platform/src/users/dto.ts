@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
+import { MayBeOmitted } from '../errors/validation';
 
 export class RegisterDto {
   @ApiProperty({ example: 'alice', description: '3–32 characters: letters, digits, _ . -' })
@@ -11,7 +12,7 @@ export class RegisterDto {
 
 export class CreateApiKeyDto {
   @ApiPropertyOptional({ example: 'laptop' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsString()
   @Length(1, 64)
   label?: string;

@@ -1,19 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { NotificationCategory, NotificationPriority } from '@tradepulse/platform';
-import { PageQueryDto } from '@tradepulse/platform';
+import { MayBeOmitted, PageQueryDto } from '@tradepulse/platform';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn } from 'class-validator';
 import { NOTIFICATION_CATEGORIES, NOTIFICATION_PRIORITIES } from '../../notification';
 
 export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true: only unread; false: only read; absent: all' })
-  @IsOptional()
+  @MayBeOmitted()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'unread: must be true or false' })
   unread?: boolean;
 
   @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES })
-  @IsOptional()
+  @MayBeOmitted()
   @IsIn(NOTIFICATION_CATEGORIES)
   category?: NotificationCategory;
 }

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, Equals, IsArray, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, Equals, IsArray, Matches } from 'class-validator';
+import { MayBeOmitted } from '@tradepulse/platform';
 
 export const MAX_READ_IDS = 1000;
 
 /** Exactly one of `ids` or `all: true`. */
 export class MarkReadDto {
   @ApiPropertyOptional({ type: [String], maxItems: MAX_READ_IDS, example: ['41', '42'], description: 'notification ids (numbers accepted too)' })
-  @IsOptional()
+  @MayBeOmitted()
   @Transform(({ value }) => (Array.isArray(value) ? value.map((id) => (typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : id)) : value))
   @IsArray()
   @ArrayNotEmpty()
@@ -16,7 +17,7 @@ export class MarkReadDto {
   ids?: string[];
 
   @ApiPropertyOptional({ enum: [true], description: 'mark every unread notification read' })
-  @IsOptional()
+  @MayBeOmitted()
   @Equals(true, { message: 'all: must be true when sent' })
   all?: true;
 }

@@ -1,23 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { NotificationCategory } from '@tradepulse/platform';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { NOTIFICATION_CATEGORIES } from '../../notification';
+import { MayBeOmitted } from '@tradepulse/platform';
 
 export class ChannelSwitchesDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() websocket?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() telegram?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook?: boolean;
+  @ApiPropertyOptional() @MayBeOmitted() @IsBoolean() websocket?: boolean;
+  @ApiPropertyOptional() @MayBeOmitted() @IsBoolean() telegram?: boolean;
+  @ApiPropertyOptional() @MayBeOmitted() @IsBoolean() webhook?: boolean;
 }
 
 export class DigestDto {
   @ApiPropertyOptional({ description: 'batch this user\'s notifications over windowSec instead of the profile\'s window' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ minimum: 10, maximum: 86_400, description: 'seconds' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsInt()
   @Min(10)
   @Max(86_400)
@@ -27,20 +28,20 @@ export class DigestDto {
 /** PUT body: the fields sent replace the stored ones; fields left out keep their value. */
 export class UpdatePreferencesDto {
   @ApiPropertyOptional({ type: ChannelSwitchesDto })
-  @IsOptional()
+  @MayBeOmitted()
   @ValidateNested()
   @Type(() => ChannelSwitchesDto)
   channels?: ChannelSwitchesDto;
 
   @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES, isArray: true, description: 'stored but not delivered' })
-  @IsOptional()
+  @MayBeOmitted()
   @IsArray()
   @ArrayMaxSize(NOTIFICATION_CATEGORIES.length)
   @IsIn(NOTIFICATION_CATEGORIES, { each: true })
   mutedCategories?: NotificationCategory[];
 
   @ApiPropertyOptional({ type: DigestDto })
-  @IsOptional()
+  @MayBeOmitted()
   @ValidateNested()
   @Type(() => DigestDto)
   digest?: DigestDto;
