@@ -382,7 +382,7 @@ describe('notifications', () => {
 
     it('refuses private, loopback and link-local targets the allowlist does not name', async () => {
       const olga = await user('olga');
-      for (const url of ['http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/hook', 'http://localhost:9/hook']) {
+      for (const url of ['http://10.1.2.3/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/hook', 'http://localhost:9/hook', 'http://[64:ff9b::7f00:1]/hook', 'http://[::127.0.0.1]/hook', 'http://[2002:7f00:1::]/hook']) {
         const answer = await olga.post('/api/v1/webhooks', { url, secret });
         expect(answer.status).toBe(400);
         expect(answer.body.message).toMatch(/^url: private, loopback and link-local targets are refused/);
