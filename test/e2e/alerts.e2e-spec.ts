@@ -169,6 +169,10 @@ describe('alerts', () => {
       await tickAndSettle(owner, admin, symbol, 150);
       expect(await triggersOf(owner, alert.id)).toEqual([]);
       expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body).toMatchObject({ status: 'cancelled', triggerCount: 0 });
+      // a finished alert keeps its firing fields: a change there would be stored and never take effect (409); a note may still change
+      const repriced = await owner.patch(`/api/v1/alerts/${alert.id}`, { price: 120 });
+      expect({ status: repriced.status, message: errorMessage(repriced) }).toEqual({ status: 409, message: expect.stringContaining('cancelled') });
+      expect((await owner.patch(`/api/v1/alerts/${alert.id}`, { note: 'gave up' })).body).toMatchObject({ status: 'cancelled', price: '100', note: 'gave up' });
     });
 
     it('lists the triggers of an alert as { items: [{ id, price, triggeredAt }] }', async () => {
@@ -439,6 +443,7 @@ describe('alerts', () => {
       ['an unknown field', '{"symbol":"BTC/USDT","condition":"above","price":1,"leverage":100}', 'leverage'],
       ['condition "sideways"', '{"symbol":"BTC/USDT","condition":"sideways","price":1}', 'condition'],
       ['a bad frequency', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"hourly"}', 'frequency'],
+      ['windowSec on a price condition', '{"symbol":"BTC/USDT","condition":"above","price":100,"windowSec":5}', 'windowSec'],
       // values only the database would refuse (numeric(38,18) overflows at 1e20 and rounds 1e-21 to 0; numeric(10,4)
       // rounds 0.00001 to 0; text and jsonb refuse NUL and unpaired surrogates): refused before they reach it
       ['price 1e20 (one past what the column stores)', '{"symbol":"BTC/USDT","condition":"above","price":1e20}', 'price'],

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ProfileService } from '@tradepulse/config';
 import { MarketDataService } from '@tradepulse/market-data';
-import { AppCache, invalid, limitExceeded, notFound, Page } from '@tradepulse/platform';
+import { AppCache, conflict, invalid, limitExceeded, notFound, Page } from '@tradepulse/platform';
 import { Alert } from './alert.entity';
 import { AlertCreationWriter, NewAlert } from './alert-creation.writer';
 import { AlertEngine } from './alert-engine';
@@ -78,6 +78,9 @@ export class AlertsService {
     const em = this.em.fork();
     const alert = await this.alerts.findOwned(userId, id, em);
     if (!alert) throw notFound(`alert ${id}`);
+    // a note may still annotate a finished alert; anything else would be stored and never take effect
+    const changesFiring = dto.price !== undefined || dto.frequency !== undefined || dto.expiresAt !== undefined;
+    if (alert.status !== 'active' && changesFiring) throw conflict(`alert ${id} is ${alert.status}: only an active alert can change its price, frequency or expiresAt`);
     if (dto.price !== undefined) {
       if (!PRICE_CONDITIONS.includes(alert.condition)) throw invalid(`price: a ${alert.condition} alert has no price; change percent by creating a new alert`);
       alert.price = String(dto.price);
@@ -138,7 +141,8 @@ export class AlertsService {
     if (!this.market.prices.has(dto.symbol)) throw invalid(`symbol: unknown symbol "${dto.symbol}"; known: ${this.market.prices.symbols.join(', ')}`);
     if (PRICE_CONDITIONS.includes(dto.condition)) {
       if (dto.price === undefined) throw invalid(`price: required for condition ${dto.condition}`);
-      if (dto.percent !== undefined || dto.windowSec !== undefined) throw invalid(`percent: not used by condition ${dto.condition}`);
+      if (dto.percent !== undefined) throw invalid(`percent: not used by condition ${dto.condition}`);
+      if (dto.windowSec !== undefined) throw invalid(`windowSec: not used by condition ${dto.condition}`);
     } else {
       if (dto.percent === undefined) throw invalid(`percent: required for condition ${dto.condition}`);
       if (dto.windowSec === undefined) throw invalid(`windowSec: required for condition ${dto.condition}`);
