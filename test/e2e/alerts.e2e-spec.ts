@@ -443,6 +443,7 @@ describe('alerts', () => {
       ['an unknown field', '{"symbol":"BTC/USDT","condition":"above","price":1,"leverage":100}', 'leverage'],
       ['condition "sideways"', '{"symbol":"BTC/USDT","condition":"sideways","price":1}', 'condition'],
       ['a bad frequency', '{"symbol":"BTC/USDT","condition":"above","price":1,"frequency":"hourly"}', 'frequency'],
+      ['an expiresAt that does not exist (2030-02-31)', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":"2030-02-31T00:00:00Z"}', 'expiresAt'],
       ['windowSec on a price condition', '{"symbol":"BTC/USDT","condition":"above","price":100,"windowSec":5}', 'windowSec'],
       // values only the database would refuse (numeric(38,18) overflows at 1e20 and rounds 1e-21 to 0; numeric(10,4)
       // rounds 0.00001 to 0; text and jsonb refuse NUL and unpaired surrogates): refused before they reach it
@@ -489,6 +490,16 @@ describe('alerts', () => {
     ])('rejects a list with %s', async (_label, path, field) => {
       const answer = await owner.get(path);
       expect({ status: answer.status, message: errorMessage(answer) }).toEqual({ status: 400, message: expect.stringContaining(field) });
+    });
+
+    it.each([
+      ['percent as a string', '{"symbol":"BTC/USDT","condition":"pct_up","percent":"5","windowSec":60}', 'percent: must be a finite number'],
+      ['a note that is a number', '{"symbol":"BTC/USDT","condition":"above","price":1,"note":123}', 'note: must be a string'],
+      ['expiresAt {}', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":{}}', 'expiresAt: must be an ISO 8601 date-time'],
+      ['expiresAt "yesterday"', '{"symbol":"BTC/USDT","condition":"above","price":1,"expiresAt":"yesterday"}', 'expiresAt: must be an ISO 8601 date-time'],
+    ])('names the type as the reason for %s, not a range it cannot be in', async (_label, raw, message) => {
+      const answer = await owner.post('/api/v1/alerts', raw);
+      expect({ status: answer.status, message: errorMessage(answer) }).toEqual({ status: 400, message: expect.stringContaining(message) });
     });
 
     it('rejects a PATCH with price null or expiresAt past year 9999, and changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { isISO8601, IsDate, IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
 import { MayBeOmitted, PageQueryDto } from '@tradepulse/platform';
 import type { AlertCondition, AlertFrequency } from '../engine';
 
@@ -19,6 +19,10 @@ export const MAX_PRICE = 99_999_999_999_999_980_000;
 const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 /** JavaScript dates reach year 275760; PostgreSQL takes only four-digit years as ISO text */
 const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
+/** A Date for an ISO 8601 string naming a real moment (2030-02-31 is refused, not rolled over to March); anything else as is, for IsDate to refuse. */
+function strictIsoDate(value: unknown): unknown {
+  return typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator: true }) ? new Date(value) : value;
+}
 const priceRange = { message: `price: must be between ${MIN_PRICE} and ${MAX_PRICE}` };
 
 export class CreateAlertDto {
@@ -32,25 +36,25 @@ export class CreateAlertDto {
 
   @ApiPropertyOptional({ example: 70000, description: 'needed by above, below and crosses*; JSON number > 0' })
   @MayBeOmitted()
-  @IsNumber(finite, { message: 'price: must be a finite number' })
-  @IsPositive({ message: 'price: must be > 0' })
-  @Min(MIN_PRICE, priceRange)
   @Max(MAX_PRICE, priceRange)
+  @Min(MIN_PRICE, priceRange)
+  @IsPositive({ message: 'price: must be > 0' })
+  @IsNumber(finite, { message: 'price: must be a finite number' })
   price?: number;
 
   @ApiPropertyOptional({ example: 5, description: 'needed by pct_up/pct_down; 0 < percent <= 1000' })
   @MayBeOmitted()
-  @IsNumber(finite, { message: 'percent: must be a finite number' })
-  @IsPositive({ message: 'percent: must be > 0' })
-  @Min(0.0001, { message: 'percent: must be >= 0.0001' })
   @Max(1000, { message: 'percent: must be <= 1000' })
+  @Min(0.0001, { message: 'percent: must be >= 0.0001' })
+  @IsPositive({ message: 'percent: must be > 0' })
+  @IsNumber(finite, { message: 'percent: must be a finite number' })
   percent?: number;
 
   @ApiPropertyOptional({ example: 3600, description: 'needed by pct_up/pct_down' })
   @MayBeOmitted()
-  @IsInt({ message: 'windowSec: must be an integer' })
-  @Min(1, { message: 'windowSec: must be >= 1' })
   @Max(MAX_WINDOW_SEC, { message: `windowSec: must be <= ${MAX_WINDOW_SEC}` })
+  @Min(1, { message: 'windowSec: must be >= 1' })
+  @IsInt({ message: 'windowSec: must be an integer' })
   windowSec?: number;
 
   @ApiPropertyOptional({ enum: FREQUENCIES, default: 'once' })
@@ -60,24 +64,24 @@ export class CreateAlertDto {
 
   @ApiPropertyOptional({ description: 'every_time: seconds between firings; default from the profile' })
   @MayBeOmitted()
-  @IsInt({ message: 'cooldownSec: must be an integer' })
-  @Min(0, { message: 'cooldownSec: must be >= 0' })
   @Max(MAX_COOLDOWN_SEC, { message: `cooldownSec: must be <= ${MAX_COOLDOWN_SEC}` })
+  @Min(0, { message: 'cooldownSec: must be >= 0' })
+  @IsInt({ message: 'cooldownSec: must be an integer' })
   cooldownSec?: number;
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @MayBeOmitted()
-  @Type(() => Date)
-  @IsDate({ message: 'expiresAt: must be an ISO date-time' })
-  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
+  @Transform(({ value }) => strictIsoDate(value))
   @MaxDate(LATEST_EXPIRY, { message: `expiresAt: must be before ${LATEST_EXPIRY.toISOString()}` })
+  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
+  @IsDate({ message: 'expiresAt: must be an ISO 8601 date-time that exists (e.g. 2030-02-28T12:00:00Z)' })
   expiresAt?: Date;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @MayBeOmitted()
-  @IsString()
-  @MaxLength(500)
   @Matches(STORABLE_TEXT, { message: 'note: must not contain NUL characters or unpaired surrogates' })
+  @MaxLength(500, { message: 'note: must be at most 500 characters' })
+  @IsString({ message: 'note: must be a string' })
   note?: string;
 }
 
