@@ -95,6 +95,18 @@ describe('notifications', () => {
       }
     });
 
+    it("closes the sockets of a revoked key at once, with the reason, and leaves the user's other keys connected", async () => {
+      const carl = await user('carl');
+      const laptop = (await carl.post('/api/v1/me/api-keys', { label: 'laptop' })).body;
+      const revoked = await open({ token: laptop.apiKey });
+      const kept = await open({ token: carl.apiKey });
+      expect((await carl.delete(`/api/v1/me/api-keys/${laptop.id}`)).status).toBe(204);
+      expect(await revoked.waitForDisconnect()).toBe('io server disconnect');
+      expect(revoked.errors).toEqual([{ reason: 'unauthorized: the API key of this connection was revoked' }]);
+      const [alertId] = await fireAlerts(carl, 1);
+      expect((await kept.waitForBatch(forAlert(alertId))).map((item) => item.data.alertId)).toEqual([alertId]);
+    });
+
     it('refuses a connection past the per-user limit with the reason, and admits it again once one closes', async () => {
       const bob = await user('bob');
       const held = await Promise.all(Array.from({ length: PER_USER_SOCKETS }, () => open({ token: bob.apiKey })));
@@ -170,6 +182,7 @@ describe('notifications', () => {
       const symbol = ownSymbol();
       expect(await socket.emitWithAck('subscribe', { symbols: [symbol.toLowerCase()] })).toEqual({ ok: true, symbols: [symbol] });
       expect(await socket.emitWithAck('subscribe', { symbols: ['nonsense'] })).toEqual({ ok: false, reason: expect.stringContaining('symbols[0]') });
+      expect(await socket.emitWithAck('subscribe', { symbols: ['XXX/USDT'] })).toEqual({ ok: false, reason: expect.stringContaining('no prices for XXX/USDT') });
       await sendTicks(admin, { symbol, price: 42.5 });
       const price = await waitFor(() => socket.prices.find((p) => p.symbol === symbol));
       expect(price).toEqual({ symbol, price: 42.5, ts: expect.any(Number) });

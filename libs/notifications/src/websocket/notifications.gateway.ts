@@ -2,7 +2,7 @@
 // rooms for subscribed prices, replay of missed notifications on reconnect, connection limits, idle timeout.
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { ProfileService } from '@tradepulse/config';
+import { AppConfig, ProfileService } from '@tradepulse/config';
 import { ApiKeyService, EventBus } from '@tradepulse/platform';
 import type { Server, Socket } from 'socket.io';
 import { ClaimStaleness } from '../dispatch/claim-staleness';
@@ -11,7 +11,7 @@ import { notificationMetrics } from '../notification-metrics';
 import { NotificationsRepository } from '../store/notifications.repository';
 import { ConnectionRegistry } from './connection-registry';
 import { session, socketAuthMiddleware } from './socket-auth';
-import { parseSymbolList, priceRoom, userRoom } from './symbol-list';
+import { keyRoom, parseSymbolList, priceRoom, userRoom } from './symbol-list';
 import { UserSendLimiter } from './user-send-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
@@ -29,6 +29,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private readonly sendLimiter: UserSendLimiter;
   private readonly stops: Array<() => void> = [];
   private idleSweep?: NodeJS.Timeout;
+  private readonly knownSymbols: ReadonlySet<string>;
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -36,7 +37,9 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     private readonly bus: EventBus,
     private readonly notifications: NotificationsRepository,
     private readonly staleness: ClaimStaleness,
+    config: AppConfig,
   ) {
+    this.knownSymbols = new Set(config.env.MARKET_SYMBOLS);
     this.sendLimiter = new UserSendLimiter(profiles.section('websocket'));
     this.stops.push(profiles.onChange('websocket', (next) => this.sendLimiter.setRate(next)));
   }
@@ -44,6 +47,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   afterInit(server: Server): void {
     server.use(socketAuthMiddleware(this.keys));
     this.stops.push(this.bus.on('market.ticks', ({ ticks }) => this.broadcastPrices(ticks)));
+    this.stops.push(this.bus.on('apiKey.revoked', ({ keyId }) => this.closeSocketsOf(keyId)));
     this.scheduleIdleSweep();
   }
 
@@ -62,7 +66,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     });
     // any packet from the client counts, heartbeat replies included: a client that only listens is not idle
     socket.conn.on('packet', () => (data.lastActiveAt = Date.now()));
-    void socket.join(userRoom(userId));
+    void socket.join([userRoom(userId), keyRoom(data.user.keyId)]);
     if (data.lastNotificationId !== undefined) void this.replay(socket, userId, data.lastNotificationId);
   }
 
@@ -70,6 +74,8 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): SubscribeAnswer {
     const parsed = parseSymbolList(body);
     if ('reason' in parsed) return { ok: false, reason: parsed.reason };
+    const unknown = parsed.symbols.filter((symbol) => !this.knownSymbols.has(symbol));
+    if (unknown.length) return { ok: false, reason: `symbols: no prices for ${unknown.join(', ')}; known: ${[...this.knownSymbols].join(', ')}` };
     const current = [...socket.rooms].filter((room) => room.startsWith('price:')).length;
     const fresh = parsed.symbols.filter((symbol) => !socket.rooms.has(priceRoom(symbol)));
     if (current + fresh.length > MAX_SYMBOLS_PER_SOCKET) return { ok: false, reason: `symbols: at most ${MAX_SYMBOLS_PER_SOCKET} subscriptions per connection` };
@@ -97,6 +103,12 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     clearTimeout(this.idleSweep);
     this.idleSweep = undefined;
     await this.sendLimiter.stop();
+  }
+
+  /** A revoked key's sockets stop receiving the user's notifications at once, in every process (the adapter's broadcast). */
+  private closeSocketsOf(keyId: string): void {
+    this.server.to(keyRoom(keyId)).emit('error', { reason: 'unauthorized: the API key of this connection was revoked' });
+    this.server.in(keyRoom(keyId)).disconnectSockets(true);
   }
 
   private refuse(socket: Socket, reason: string): void {

@@ -17,3 +17,5 @@ export function parseSymbolList(payload: unknown): SymbolListResult {
 
 export const priceRoom = (symbol: string) => `price:${symbol}`;
 export const userRoom = (userId: string) => `user:${userId}`;
+/** the sockets opened with one API key, closed when it is revoked */
+export const keyRoom = (keyId: string) => `key:${keyId}`;

@@ -1,6 +1,7 @@
 import { ProfileService } from '@tradepulse/config';
 import { generateApiKey, hashSecret } from '../users/api-key-codec';
 import { ApiKeyService } from './api-key.service';
+import { EventBus } from '../events/event-bus';
 import { ApiKeysRepository } from './api-keys.repository';
 
 /** Stored keys whose lookups resolve only when the test says so. */
@@ -9,7 +10,7 @@ function fakeRepository() {
   const key = generateApiKey();
   const row = { secretHash: hashSecret(key.secret), userId: 'user-1', username: 'ann', role: 'user' };
   const apiKeys = { findActive: jest.fn(() => new Promise((resolve) => lookups.push(() => resolve(row)))), revokeOwned: jest.fn(async () => true) };
-  const service = () => new ApiKeyService(profiles, apiKeys as unknown as ApiKeysRepository);
+  const service = () => new ApiKeyService(profiles, apiKeys as unknown as ApiKeysRepository, new EventBus());
   return { service, apiKeys, key, answerLookups: () => lookups.splice(0).forEach((answer) => answer()) };
 }
 

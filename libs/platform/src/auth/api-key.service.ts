@@ -4,9 +4,17 @@ import { ProfileService } from '@tradepulse/config';
 import { CacheableMemory } from 'cacheable';
 import { timingSafeEqual } from 'node:crypto';
 import { notFound } from '../errors/domain-errors';
+import { EventBus } from '../events/event-bus';
 import { ENV_ADMIN_KEY_ID, generateApiKey, hashSecret, ParsedApiKey, parseApiKey, secretMatches, storedDigest } from '../users/api-key-codec';
 import { AuthUser } from './auth-user';
 import { ApiKeySummary, ApiKeysRepository } from './api-keys.repository';
+
+declare module '../index' {
+  interface DomainEvents {
+    /** a key stopped working: connections it opened (the WebSocket's) are closed */
+    'apiKey.revoked': { userId: string; keyId: string };
+  }
+}
 
 interface VerifiedKey {
   digest: Buffer;
@@ -34,6 +42,7 @@ export class ApiKeyService {
   constructor(
     private readonly profiles: ProfileService,
     private readonly apiKeys: ApiKeysRepository,
+    private readonly bus: EventBus,
   ) {}
 
   async issue(userId: string, label: string | null = null): Promise<IssuedKey> {
@@ -73,6 +82,7 @@ export class ApiKeyService {
     const revoked = await this.apiKeys.revokeOwned(userId, keyId);
     this.forget(keyId);
     if (!revoked) throw notFound(`API key ${keyId}`);
+    this.bus.emit('apiKey.revoked', { userId, keyId });
   }
 
   list(userId: string): Promise<ApiKeySummary[]> {
