@@ -81,6 +81,15 @@ describe('market data', () => {
     expect((await waitForTriggers(user, alert.id)).map((trigger) => trigger.price)).toEqual(['150']);
   });
 
+  it.each([
+    [{}, 'ticks: must be an array'],
+    [{ ticks: [] }, 'ticks: at least one tick'],
+    [{ ticks: [{ symbol: 'S01/USDT', price: '7' }] }, 'ticks.0.price: must be a finite number'],
+  ])('refuses the tick batch %j with a 400 that says what is wrong', async (body, message) => {
+    const refused = await admin.post('/api/v1/admin/market/ticks', body);
+    expect({ status: refused.status, message: refused.body.message }).toEqual({ status: 400, message: expect.stringContaining(message) });
+  });
+
   it('refuses a tick timed in the future with a 400 naming it, and keeps pricing and firing on the ticks that follow', async () => {
     const symbol = 'S04/USDT';
     const alert = await createAlert(user, { symbol, condition: 'above', price: 100 });

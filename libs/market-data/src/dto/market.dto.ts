@@ -1,33 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNumber, IsPositive, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { CANDLE_INTERVALS } from '../candle-book';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsPositive, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { MayBeOmitted } from '@tradepulse/platform';
+import { CANDLE_INTERVALS } from '../candle-book';
 
 export class TickDto {
   @ApiProperty({ example: 'BTC/USDT' })
   @IsString()
   symbol!: string;
 
+  // class-validator runs the bottom rule first: the type is checked before the range
   @ApiProperty({ example: 65000.5 })
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'price: must be a finite number' })
-  @IsPositive({ message: 'price: must be > 0' })
-  @Min(1e-18, { message: 'price: must be >= 1e-18' })
   @Max(1e20 - 1, { message: 'price: must be < 1e20' })
+  @Min(1e-18, { message: 'price: must be >= 1e-18' })
+  @IsPositive({ message: 'price: must be > 0' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'price: must be a finite number' })
   price!: number;
 
   @ApiPropertyOptional({ description: 'epoch milliseconds, at most 5 s ahead of the server clock; default now' })
   @MayBeOmitted()
-  @IsInt()
-  @Min(0)
+  @Min(0, { message: 'ts: must be >= 0' })
+  @IsInt({ message: 'ts: must be an integer (epoch milliseconds)' })
   ts?: number;
 }
 
 export class InjectTicksDto {
   @ApiProperty({ type: [TickDto] })
   @ValidateNested({ each: true })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(10_000)
+  @ArrayMaxSize(10_000, { message: 'ticks: at most 10000 per request' })
+  @ArrayMinSize(1, { message: 'ticks: at least one tick' })
+  @IsArray({ message: 'ticks: must be an array of { symbol, price, ts? }' })
   @Type(() => TickDto)
   ticks!: TickDto[];
 }
