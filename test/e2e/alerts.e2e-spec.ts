@@ -135,6 +135,15 @@ describe('alerts', () => {
       expect(trigger.price).toBe('150');
     });
 
+    it('removes the expiry and the note of an alert with a PATCH of null', async () => {
+      const owner = await user('clearer');
+      const alert = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'above', price: 1_000_000, note: 'till spring', expiresAt: '2099-03-01T00:00:00Z' });
+      const cleared = await owner.patch(`/api/v1/alerts/${alert.id}`, { expiresAt: null, note: null });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toMatchObject({ expiresAt: null, note: null, status: 'active' });
+      expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body).toMatchObject({ expiresAt: null, note: null });
+    });
+
     it('rejects a PATCH with an unknown field, a bad price or a past expiresAt (400 naming the field) and changes nothing', async () => {
       const owner = await user('badpatch');
       const alert = await createAlert(owner, { symbol: 'BTC/USDT', condition: 'above', price: 100 });
@@ -502,9 +511,9 @@ describe('alerts', () => {
       expect({ status: answer.status, message: errorMessage(answer) }).toEqual({ status: 400, message: expect.stringContaining(message) });
     });
 
-    it('rejects a PATCH with price null or expiresAt past year 9999, and changes nothing', async () => {
+    it('rejects a PATCH with price or frequency null or expiresAt past year 9999, and changes nothing', async () => {
       const [alert] = before.items;
-      for (const raw of ['{"price":null}', '{"expiresAt":"+275760-09-13T00:00:00Z"}', '{"note":null}']) {
+      for (const raw of ['{"price":null}', '{"frequency":null}', '{"expiresAt":"+275760-09-13T00:00:00Z"}']) {
         const answer = await owner.patch(`/api/v1/alerts/${alert.id}`, raw);
         expect({ raw, status: answer.status }).toEqual({ raw, status: 400 });
       }

@@ -52,7 +52,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.rebuild();
+    await this.rebuild({ atStart: true });
     this.bus.on('market.ticks', ({ ticks }) => this.onTicks(ticks));
   }
 
@@ -65,8 +65,8 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     this.index.remove(alertId);
   }
 
-  /** Loads the index from the database, the source of truth. */
-  async rebuild(): Promise<void> {
+  /** Loads the index from the database, the source of truth; `atStart`: see toIndexedAlert's `reloaded`. */
+  async rebuild({ atStart = false } = {}): Promise<void> {
     const index = new TriggerIndex();
     const persisted = await this.market.persistedPrices();
     this.catchingUp.clear();
@@ -81,7 +81,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
         // one row the index cannot hold (stored by an older version that let a bad value through) must not stop
         // the start or the other alerts: it stays in the database, listed, and is named here
         try {
-          index.add(toIndexedAlert(alert));
+          index.add(toIndexedAlert(alert, atStart));
         } catch (error) {
           unloadable++;
           this.logger.error(`alert ${alert.id} is not evaluated: ${(error as Error).message}`);
@@ -155,8 +155,13 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         // only a stopping process gives up on an unreachable database: the alerts are still active in it, and the
-        // next start compares its first tick with the last persisted price, so a crossing fires then (late)
-        this.logger.error(`stopping with ${firings.length} alert firings not committed (database unreachable); they fire again after the restart`);
+        // next start compares its first tick with the last persisted price, so a crossing fires then (late). Except
+        // an every_time alert that had fired before, when the persisted price is already in its region: reloaded
+        // disarmed, it fires on the next entry (the price of the lost firing was persisted, its firing was not)
+        this.logger.error(
+          `stopping with ${firings.length} alert firings not committed (database unreachable); they fire again after the restart, ` +
+            'save every_time alerts that had fired before and whose region the last persisted price is in: those fire on the next entry',
+        );
         return;
       }
       // the database is the truth: reload from it so nothing that did not commit stays out of the index

@@ -30,7 +30,12 @@ export function toAlertView(alert: AlertFields): AlertView {
   };
 }
 
-export function toIndexedAlert(alert: AlertFields): IndexedAlert {
+/**
+ * `reloaded`: read back from the database at start, where an every_time alert that has fired is placed by the last
+ * price (it fired in a region the price may still be in). Not after a failed commit: the alert whose firing did not
+ * commit would then stay silent; armed, it fires again, at worst once more than needed.
+ */
+export function toIndexedAlert(alert: AlertFields, reloaded = false): IndexedAlert {
   return {
     id: alert.id,
     symbol: alert.symbol,
@@ -41,5 +46,6 @@ export function toIndexedAlert(alert: AlertFields): IndexedAlert {
     frequency: alert.frequency,
     cooldownMs: alert.cooldownSec * 1000,
     lastFiredAtMs: alert.lastTriggeredAt ? alert.lastTriggeredAt.getTime() : undefined,
+    placeByLastPrice: reloaded && alert.frequency === 'every_time' && Boolean(alert.lastTriggeredAt),
   };
 }

@@ -1,6 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { isISO8601, IsDate, IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
+import { isISO8601, IsDate, IsIn, IsInt, IsNumber, IsPositive, IsString, Max, MaxDate, MaxLength, Min, MinDate, ValidateIf } from 'class-validator';
 import { MayBeOmitted, PageQueryDto } from '@tradepulse/platform';
 import type { AlertCondition, AlertFrequency } from '../engine';
 
@@ -15,10 +16,23 @@ const MAX_COOLDOWN_SEC = 2_147_483_647;
 /** what numeric(38, 18) holds: 20 integer digits, 18 decimals (1e20 - 1 would round to 1e20 as a double) */
 export const MIN_PRICE = 1e-18;
 export const MAX_PRICE = 99_999_999_999_999_980_000;
-/** no NUL and no unpaired surrogate: PostgreSQL text and jsonb refuse both */
-const STORABLE_TEXT = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 /** JavaScript dates reach year 275760; PostgreSQL takes only four-digit years as ISO text */
 const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
+/** expiresAt's transform and rules; class-validator runs the first listed first, so the type is checked before the range. */
+function ExpiryRules(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => strictIsoDate(value)),
+    IsDate({ message: 'expiresAt: must be an ISO 8601 date-time that exists (e.g. 2030-02-28T12:00:00Z)' }),
+    MinDate(() => new Date(), { message: 'expiresAt: must be in the future' }),
+    MaxDate(LATEST_EXPIRY, { message: `expiresAt: must be before ${LATEST_EXPIRY.toISOString()}` }),
+  );
+}
+
+/** note's rules, the type first. NUL characters and unpaired surrogates are refused for every field by StorableTextPipe. */
+function NoteRules(): PropertyDecorator {
+  return applyDecorators(IsString({ message: 'note: must be a string' }), MaxLength(500, { message: 'note: must be at most 500 characters' }));
+}
+
 /** A Date for an ISO 8601 string naming a real moment (2030-02-31 is refused, not rolled over to March); anything else as is, for IsDate to refuse. */
 function strictIsoDate(value: unknown): unknown {
   return typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator: true }) ? new Date(value) : value;
@@ -71,25 +85,31 @@ export class CreateAlertDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @MayBeOmitted()
-  @Transform(({ value }) => strictIsoDate(value))
-  @MaxDate(LATEST_EXPIRY, { message: `expiresAt: must be before ${LATEST_EXPIRY.toISOString()}` })
-  @MinDate(() => new Date(), { message: 'expiresAt: must be in the future' })
-  @IsDate({ message: 'expiresAt: must be an ISO 8601 date-time that exists (e.g. 2030-02-28T12:00:00Z)' })
+  @ExpiryRules()
   expiresAt?: Date;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @MayBeOmitted()
-  @Matches(STORABLE_TEXT, { message: 'note: must not contain NUL characters or unpaired surrogates' })
-  @MaxLength(500, { message: 'note: must be at most 500 characters' })
-  @IsString({ message: 'note: must be a string' })
+  @NoteRules()
   note?: string;
 }
 
 /**
- * PATCH: the same rules as on create, for the fields that can change (each may be left out already). Not
- * PartialType: it adds @IsOptional, which would let null through to the database.
+ * PATCH: the same rules as on create, for the fields that can change. Not PartialType: it adds @IsOptional to
+ * every field, which let `price: null` through to the database. null means something only for the two fields that
+ * can be removed: `expiresAt` (the alert no longer expires) and `note`.
  */
-export class UpdateAlertDto extends PickType(CreateAlertDto, ['price', 'note', 'frequency', 'expiresAt'] as const) {}
+export class UpdateAlertDto extends PickType(CreateAlertDto, ['price', 'frequency'] as const) {
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null: the alert no longer expires' })
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @ExpiryRules()
+  expiresAt?: Date | null;
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, description: 'null removes the note' })
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @NoteRules()
+  note?: string | null;
+}
 
 export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })

@@ -8,9 +8,9 @@ import type { FiredAlert, IndexedAlert } from './types';
 interface TrackedAlert {
   alert: IndexedAlert;
   /**
-   * above/below/pct every_time: false after a firing until a tick is outside the region. An above/below one that
-   * has fired before it was added starts armed only if the last price is outside its region; with no price yet,
-   * undefined until the first price says.
+   * above/below/pct every_time: false after a firing until a tick is outside the region. An above/below one
+   * re-added with the same trigger keeps its state; one added with placeByLastPrice starts armed only if the last
+   * price is outside its region (with no price yet: undefined until the first price says).
    */
   armed: boolean | undefined;
   lastFiredAtMs: number | undefined;
@@ -38,7 +38,9 @@ export class ReferenceEvaluator {
   add(alert: IndexedAlert): void {
     const replaced = this.tracked.get(alert.id);
     if (replaced) this.detach(replaced);
-    const entry: TrackedAlert = { alert: { ...alert }, armed: this.armedOnAdd(alert), lastFiredAtMs: alert.lastFiredAtMs };
+    const sameTrigger = replaced && isLevel(alert) && replaced.alert.condition === alert.condition && replaced.alert.price === alert.price && replaced.alert.symbol === alert.symbol;
+    const armed = sameTrigger ? replaced.armed : this.armedOnAdd(alert);
+    const entry: TrackedAlert = { alert: { ...alert }, armed, lastFiredAtMs: alert.lastFiredAtMs };
     this.tracked.set(alert.id, entry);
     this.listOf(alert.symbol).push(entry);
     if (alert.windowSec !== undefined && isPercent(alert)) {
@@ -111,8 +113,7 @@ export class ReferenceEvaluator {
   }
 
   private armedOnAdd(alert: IndexedAlert): boolean | undefined {
-    const firedInRegion = alert.frequency === 'every_time' && alert.lastFiredAtMs !== undefined && (alert.condition === 'above' || alert.condition === 'below');
-    if (!firedInRegion) return true;
+    if (!(isLevel(alert) && alert.frequency === 'every_time' && alert.placeByLastPrice === true)) return true;
     const price = this.prices.get(alert.symbol);
     return price === undefined ? undefined : !this.satisfied(alert, undefined, price, 0);
   }
@@ -179,6 +180,10 @@ function isPercent(alert: IndexedAlert): boolean {
 }
 
 /** Conditions about being in a region (re-armed by leaving it), as opposed to crossings. */
+function isLevel(alert: IndexedAlert): boolean {
+  return alert.condition === 'above' || alert.condition === 'below';
+}
+
 function isRegion(alert: IndexedAlert): boolean {
   return alert.condition === 'above' || alert.condition === 'below' || isPercent(alert);
 }

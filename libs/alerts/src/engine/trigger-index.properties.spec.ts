@@ -22,6 +22,7 @@ const alertArb: fc.Arbitrary<IndexedAlert> = fc
     frequency: fc.constantFrom<IndexedAlert['frequency']>('once', 'every_time'),
     cooldownMs: fc.constantFrom(0, 1000, 2500, 10_000),
     lastFiredAtMs: fc.option(fc.integer({ min: 0, max: 20_000 }), { nil: undefined }),
+    placeByLastPrice: fc.boolean(),
   })
   .map(({ n, condition, price: p, percent, windowSec, ...rest }) => {
     const pct = condition === 'pct_up' || condition === 'pct_down';
@@ -30,6 +31,8 @@ const alertArb: fc.Arbitrary<IndexedAlert> = fc
 
 type Op =
   | { kind: 'add'; alert: IndexedAlert }
+  /** the `pick`-th live alert added again with the same trigger (a PATCH of its note, say) */
+  | { kind: 'readd'; pick: number; cooldownMs: number }
   | { kind: 'remove'; id: string }
   | { kind: 'seed'; symbol: string; price: number }
   | { kind: 'tick'; symbol: string; price: number; dtMs: number };
@@ -44,6 +47,7 @@ const dtMs = fc.oneof(
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: alertArb.map((alert): Op => ({ kind: 'add', alert })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: ID_POOL - 1 }).map((n): Op => ({ kind: 'remove', id: idOf(n) })) },
+  { weight: 2, arbitrary: fc.record({ pick: fc.nat(), cooldownMs: fc.constantFrom(0, 1000) }).map(({ pick, cooldownMs }): Op => ({ kind: 'readd', pick, cooldownMs })) },
   { weight: 1, arbitrary: fc.record({ symbol: fc.constantFrom(...SYMBOLS), price }).map((s): Op => ({ kind: 'seed', ...s })) },
   {
     weight: 8,
@@ -66,10 +70,18 @@ function play(ops: Op[], replay: boolean, onTick: (step: Step, op: Op) => void):
   const engine = new TriggerIndex();
   const reference = new ReferenceEvaluator();
   let atMs = 1_000_000;
+  const added = new Map<string, IndexedAlert>();
   for (const op of ops) {
     if (op.kind === 'add') {
       engine.add(op.alert);
       reference.add(op.alert);
+      added.set(op.alert.id, op.alert);
+    } else if (op.kind === 'readd') {
+      const live = [...added.values()].filter((alert) => engine.has(alert.id));
+      if (!live.length) continue;
+      const again = live[op.pick % live.length];
+      engine.add({ ...again, cooldownMs: op.cooldownMs, placeByLastPrice: false });
+      reference.add({ ...again, cooldownMs: op.cooldownMs, placeByLastPrice: false });
     } else if (op.kind === 'remove') {
       expect(engine.remove(op.id)).toBe(reference.remove(op.id));
     } else if (op.kind === 'seed') {
@@ -120,6 +132,8 @@ describe('TriggerIndex against the naive reference evaluator', () => {
           if (op.kind === 'add') {
             engine.add(op.alert);
             live.set(op.alert.id, op.alert.frequency);
+          } else if (op.kind === 'readd') {
+            continue;
           } else if (op.kind === 'remove') {
             engine.remove(op.id);
             live.delete(op.id);

@@ -72,10 +72,19 @@ describe('TriggerIndex: above / below', () => {
     expect(run(index, [103, 99, 104], 'BTCUSDT', 2000)).toEqual([[], [], [a.id]]);
   });
 
+  it('places a re-added alert whose threshold changed as a new one: it fires if the price is already past the new threshold', () => {
+    const index = new TriggerIndex();
+    const a = alert({ condition: 'above', price: 110, frequency: 'every_time' });
+    index.add(a);
+    expect(run(index, [105], 'BTCUSDT', 0)).toEqual([[]]);
+    index.add({ ...a, price: 100 });
+    expect(run(index, [105], 'BTCUSDT', 1000)).toEqual([[a.id]]);
+  });
+
   it('after a restart, fires a fired every_time alert only once the price has left its region and come back', () => {
     const index = new TriggerIndex();
     index.seedLastPrice('BTCUSDT', 61_600);
-    const a = alert({ condition: 'above', price: 61_500, frequency: 'every_time', lastFiredAtMs: 0 });
+    const a = alert({ condition: 'above', price: 61_500, frequency: 'every_time', lastFiredAtMs: 0, placeByLastPrice: true });
     const fresh = alert({ condition: 'above', price: 61_500, frequency: 'every_time' });
     index.add(a);
     index.add(fresh);

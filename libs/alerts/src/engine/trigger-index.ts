@@ -21,9 +21,10 @@ const PCT_DOWN = ConditionCode.pct_down;
 /** Legs per condition code (see ConditionCode). */
 const LEGS = [LEG_UP, LEG_DOWN, LEG_UP, LEG_DOWN, LEG_UP | LEG_DOWN, LEG_UP, LEG_DOWN];
 /**
- * Conditions armed from the start (above/below/pct), rather than by where the last price is. Except an every_time
- * above/below alert that has fired: it fired in a region the price may still be in, so it is placed by the last
- * price like a crossing, and a PATCH or a restart does not fire it again before the price leaves the region.
+ * Conditions armed from the start (above/below/pct), rather than by where the last price is. Two exceptions for
+ * above/below: an alert re-added with the same trigger (a PATCH of its note, say) keeps the state it had, and an
+ * every_time one flagged placeByLastPrice (reloaded after a restart, having fired) is placed by the last price like
+ * a crossing. Neither fires again before the price leaves the region it fired in.
  */
 const ARMED_ON_ADD = [true, true, false, false, false, true, true];
 /** The answer of every tick that fires nothing: shared, and frozen so that no caller can fill it. */
@@ -50,6 +51,8 @@ export class TriggerIndex {
     checkAlert(alert, code);
     const replaced = this.slots.slotOf(alert.id);
     const replacedState = replaced === undefined ? undefined : this.stateOfSlot(replaced);
+    const threshold = code >= PCT_UP ? (alert.percent as number) : (alert.price as number);
+    const kept = replaced === undefined ? undefined : this.keptPlacement(replaced, code, alert.symbol, threshold);
     if (replaced !== undefined) this.unindex(replaced, LEGS[this.slots.condition[replaced]]);
 
     const state = this.stateOf(alert.symbol);
@@ -57,16 +60,17 @@ export class TriggerIndex {
     const slot = s.allocate(alert.id);
     s.condition[slot] = code;
     s.symbol[slot] = state.index;
-    s.threshold[slot] = code >= PCT_UP ? (alert.percent as number) : (alert.price as number);
+    s.threshold[slot] = threshold;
     s.windowSec[slot] = alert.windowSec ?? 0;
     s.cooldownMs[slot] = alert.cooldownMs;
     s.lastFiredAtMs[slot] = alert.lastFiredAtMs ?? Number.NaN;
     s.flags[slot] = alert.frequency === 'once' ? ONCE : 0;
     state.alertCount++;
 
-    const firedInRegion = alert.frequency === 'every_time' && alert.lastFiredAtMs !== undefined;
+    const byLastPrice = !ARMED_ON_ADD[code] || (alert.placeByLastPrice === true && alert.frequency === 'every_time');
     if (code >= PCT_UP) this.armPercent(state, slot, code, s.windowSec[slot]);
-    else if (ARMED_ON_ADD[code] && !firedInRegion) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
+    else if (kept !== undefined) this.restorePlacement(state, slot, kept);
+    else if (!byLastPrice) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
     else if (Number.isNaN(state.lastPrice)) this.markPending(state, slot);
     else this.placeByPrice(state, slot, state.lastPrice);
 
@@ -191,7 +195,24 @@ export class TriggerIndex {
     else this.arm(slot, LEG_DOWN, group.downArmed);
   }
 
-  /** crosses* legs, and fired every_time above/below: armed exactly when the last price is on the far side of the threshold. */
+  /**
+   * The placement flags (armed legs, PENDING) of an above/below alert being replaced by one with the same trigger,
+   * to carry over; undefined when the replacement is a different trigger, which is placed as new.
+   */
+  private keptPlacement(replaced: number, code: number, symbol: string, threshold: number): number | undefined {
+    const s = this.slots;
+    const sameTrigger = s.condition[replaced] === code && s.threshold[replaced] === threshold && this.stateOfSlot(replaced).symbol === symbol;
+    return sameTrigger && ARMED_ON_ADD[code] && code < PCT_UP ? s.flags[replaced] & (LEGS[code] | PENDING) : undefined;
+  }
+
+  private restorePlacement(state: SymbolState, slot: number, kept: number): void {
+    const leg = LEGS[this.slots.condition[slot]];
+    if (kept & PENDING) this.markPending(state, slot);
+    else if (kept & leg) this.arm(slot, leg, leg === LEG_UP ? state.armed.rising : state.armed.falling);
+    else (leg === LEG_UP ? state.rearm.falling : state.rearm.rising).insert(this.slots.threshold[slot], slot);
+  }
+
+  /** crosses* legs, and every_time above/below placed by the last price: armed exactly when the last price is on the far side of the threshold. */
   private placeByPrice(state: SymbolState, slot: number, lastPrice: number): void {
     const threshold = this.slots.threshold[slot];
     const legs = LEGS[this.slots.condition[slot]];

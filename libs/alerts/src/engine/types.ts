@@ -26,6 +26,11 @@ export interface IndexedAlert {
   /** every_time only: a firing within this many ms of the last one is suppressed. */
   cooldownMs: number;
   lastFiredAtMs?: number;
+  /**
+   * every_time above/below: start disarmed when the last price is in the alert's region, as after a restart of
+   * one that has fired (it fired in a region the price may still be in). Otherwise a new alert is armed.
+   */
+  placeByLastPrice?: boolean;
 }
 
 export interface FiredAlert {
