@@ -160,7 +160,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
         // disarmed, it fires on the next entry (the price of the lost firing was persisted, its firing was not)
         this.logger.error(
           `stopping with ${firings.length} alert firings not committed (database unreachable); they fire again after the restart, ` +
-            'save every_time alerts that had fired before and whose region the last persisted price is in: those fire on the next entry',
+            'except every_time alerts that had fired before and whose region the last persisted price is in: those fire on the next entry',
         );
         return;
       }
