@@ -36,6 +36,11 @@ export class ApiKeyService {
   private readonly loading = new Map<string, Promise<VerifiedKey | undefined>>();
   /** Bumped by every revocation: a load that started before one must not put a stale entry back. */
   private revocations = 0;
+  /**
+   * Keys revoked through this process: a lookup that was under way when its key was revoked must not authenticate
+   * (a WebSocket handshake it let in would stay connected). Revocations are rare and final, so this stays small.
+   */
+  private readonly revokedHere = new Set<string>();
   /** The key each keep-alive connection last proved (its bytes), with the cache entry it was checked against. */
   private readonly provenOnConnection = new WeakMap<object, { presented: Buffer; keyId: string; entry: VerifiedKey }>();
 
@@ -54,6 +59,7 @@ export class ApiKeyService {
   /** Stores ADMIN_API_KEY (any string) for the given admin user, replacing a previous value. */
   async storeEnvironmentKey(userId: string, apiKey: string): Promise<void> {
     await this.apiKeys.upsertEnvironmentKey(userId, hashSecret(apiKey));
+    this.revokedHere.delete(ENV_ADMIN_KEY_ID);
     this.forget(ENV_ADMIN_KEY_ID);
   }
 
@@ -80,6 +86,7 @@ export class ApiKeyService {
 
   async revoke(userId: string, keyId: string): Promise<void> {
     const revoked = await this.apiKeys.revokeOwned(userId, keyId);
+    if (revoked) this.revokedHere.add(keyId);
     this.forget(keyId);
     if (!revoked) throw notFound(`API key ${keyId}`);
     this.bus.emit('apiKey.revoked', { userId, keyId });
@@ -97,6 +104,7 @@ export class ApiKeyService {
   }
 
   private check(parsed: ParsedApiKey, presented: string, entry: VerifiedKey | undefined, connection: object | undefined): AuthUser | undefined {
+    if (this.revokedHere.has(parsed.keyId)) return undefined;
     const caller = matching(parsed, entry);
     // only an entry that is cached can vouch for the connection later (a TTL of 0 caches nothing)
     if (caller && entry && connection && this.verified.get(parsed.keyId) === entry) this.provenOnConnection.set(connection, { presented: Buffer.from(presented), keyId: parsed.keyId, entry });
