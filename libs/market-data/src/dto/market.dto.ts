@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MayBeOmitted } from '@tradepulse/platform';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsPositive, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { MayBeOmitted } from '@tradepulse/platform';
 import { CANDLE_INTERVALS } from '../candle-book';
 
 export class TickDto {

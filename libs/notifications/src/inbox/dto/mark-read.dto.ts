@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MayBeOmitted } from '@tradepulse/platform';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, Equals, IsArray, Matches } from 'class-validator';
-import { MayBeOmitted } from '@tradepulse/platform';
 
 export const MAX_READ_IDS = 1000;
 

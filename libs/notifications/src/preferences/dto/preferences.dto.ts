@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { NotificationCategory } from '@tradepulse/platform';
+import { MayBeOmitted, type NotificationCategory } from '@tradepulse/platform';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { NOTIFICATION_CATEGORIES } from '../../notification';
-import { MayBeOmitted } from '@tradepulse/platform';
 
 export class ChannelSwitchesDto {
   @ApiPropertyOptional() @MayBeOmitted() @IsBoolean() websocket?: boolean;
