@@ -30,6 +30,8 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private readonly stops: Array<() => void> = [];
   private idleSweep?: NodeJS.Timeout;
   private readonly knownSymbols: ReadonlySet<string>;
+  /** the last key check of open sockets failed (logged once until one succeeds) */
+  private revokedCheckFailing = false;
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -138,9 +140,32 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
     this.idleSweep = setTimeout(() => {
       this.disconnectIdle();
+      void this.disconnectRevoked();
       if (this.idleSweep) this.scheduleIdleSweep();
     }, Math.min(IDLE_SWEEP_MS, idleMs / 2));
     this.idleSweep.unref();
+  }
+
+  /**
+   * Closes the sockets of keys revoked through another process (or before this process heard of it): the revoking
+   * process closes what it can reach at once, but a socket admitted here afterwards, while this process still
+   * remembered the key, would stay. Seen within apiKeyTtlSec plus one sweep.
+   */
+  private async disconnectRevoked(): Promise<void> {
+    if (!this.server) return;
+    const keyIds = new Set<string>();
+    for (const socket of this.server.sockets.sockets.values()) {
+      const data = session(socket);
+      if (data.admitted && data.user) keyIds.add(data.user.keyId);
+    }
+    try {
+      const checked = await Promise.all([...keyIds].map(async (keyId) => ({ keyId, active: await this.keys.isActive(keyId) })));
+      for (const { keyId, active } of checked) if (!active) this.closeSocketsOf(keyId);
+      this.revokedCheckFailing = false;
+    } catch (error) {
+      if (!this.revokedCheckFailing) this.logger.warn(`could not check the keys of open sockets (will retry every sweep): ${(error as Error).message}`);
+      this.revokedCheckFailing = true;
+    }
   }
 
   /** Closes connections whose client sent nothing, not even a heartbeat reply, for the profile's idle timeout. */

@@ -84,6 +84,15 @@ export class ApiKeyService {
     return this.check(parsed, presented, this.verified.get<VerifiedKey>(parsed.keyId), connection);
   }
 
+  /**
+   * Whether a key still authenticates: from memory while this process holds it (apiKeyTtlSec), then from the
+   * database, so a key revoked through another process is seen here once its memory entry expires.
+   */
+  async isActive(keyId: string): Promise<boolean> {
+    if (this.revokedHere.has(keyId)) return false;
+    return (this.verified.get<VerifiedKey>(keyId) ?? (await this.load(keyId))) !== undefined;
+  }
+
   async revoke(userId: string, keyId: string): Promise<void> {
     const revoked = await this.apiKeys.revokeOwned(userId, keyId);
     if (revoked) this.revokedHere.add(keyId);
