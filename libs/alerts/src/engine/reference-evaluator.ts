@@ -185,5 +185,5 @@ function isLevel(alert: IndexedAlert): boolean {
 }
 
 function isRegion(alert: IndexedAlert): boolean {
-  return alert.condition === 'above' || alert.condition === 'below' || isPercent(alert);
+  return isLevel(alert) || isPercent(alert);
 }

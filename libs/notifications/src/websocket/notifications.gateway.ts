@@ -139,24 +139,28 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private scheduleIdleSweep(): void {
     const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
     this.idleSweep = setTimeout(() => {
-      this.disconnectIdle();
-      void this.disconnectRevoked();
+      void this.sweep();
       if (this.idleSweep) this.scheduleIdleSweep();
     }, Math.min(IDLE_SWEEP_MS, idleMs / 2));
     this.idleSweep.unref();
   }
 
   /**
-   * Closes the sockets of keys revoked through another process (or before this process heard of it): the revoking
-   * process closes what it can reach at once, but a socket admitted here afterwards, while this process still
-   * remembered the key, would stay. Seen within apiKeyTtlSec plus one sweep.
+   * One pass over the open sockets. Closes those whose client sent nothing, not even a heartbeat reply, for the
+   * profile's idle timeout; then those of keys revoked through another process (or before this process heard of
+   * it): the revoking process closes what it can reach at once, but a socket admitted here afterwards, while this
+   * process still remembered the key, would stay. Seen within apiKeyTtlSec plus one sweep.
    */
-  private async disconnectRevoked(): Promise<void> {
+  private async sweep(): Promise<void> {
     if (!this.server) return;
+    const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
+    const now = Date.now();
     const keyIds = new Set<string>();
     for (const socket of this.server.sockets.sockets.values()) {
       const data = session(socket);
-      if (data.admitted && data.user) keyIds.add(data.user.keyId);
+      if (!data.admitted || !data.user) continue;
+      if (now - data.lastActiveAt > idleMs) this.refuse(socket, `idle for more than ${idleMs / 1000} s: reconnect to continue`);
+      else keyIds.add(data.user.keyId);
     }
     try {
       const checked = await Promise.all([...keyIds].map(async (keyId) => ({ keyId, active: await this.keys.isActive(keyId) })));
@@ -165,17 +169,6 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     } catch (error) {
       if (!this.revokedCheckFailing) this.logger.warn(`could not check the keys of open sockets (will retry every sweep): ${(error as Error).message}`);
       this.revokedCheckFailing = true;
-    }
-  }
-
-  /** Closes connections whose client sent nothing, not even a heartbeat reply, for the profile's idle timeout. */
-  private disconnectIdle(): void {
-    if (!this.server) return;
-    const idleMs = this.profiles.section('websocket').idleTimeoutSec * 1000;
-    const now = Date.now();
-    for (const socket of this.server.sockets.sockets.values()) {
-      const data = session(socket);
-      if (data.admitted && now - data.lastActiveAt > idleMs) this.refuse(socket, `idle for more than ${idleMs / 1000} s: reconnect to continue`);
     }
   }
 }

@@ -73,7 +73,7 @@ export class ApiKeyService {
     const remembered = this.provenBefore(presented, connection);
     if (remembered) return remembered;
     const parsed = parsePresented(presented);
-    return this.check(parsed, presented, this.verified.get<VerifiedKey>(parsed.keyId) ?? (await this.load(parsed.keyId)), connection);
+    return this.check(parsed, presented, await this.entryOf(parsed.keyId), connection);
   }
 
   /** Like verify, but only from the keys this process verified recently; undefined means "ask verify". */
@@ -90,7 +90,7 @@ export class ApiKeyService {
    */
   async isActive(keyId: string): Promise<boolean> {
     if (this.revokedHere.has(keyId)) return false;
-    return (this.verified.get<VerifiedKey>(keyId) ?? (await this.load(keyId))) !== undefined;
+    return (await this.entryOf(keyId)) !== undefined;
   }
 
   async revoke(userId: string, keyId: string): Promise<void> {
@@ -118,6 +118,11 @@ export class ApiKeyService {
     // only an entry that is cached can vouch for the connection later (a TTL of 0 caches nothing)
     if (caller && entry && connection && this.verified.get(parsed.keyId) === entry) this.provenOnConnection.set(connection, { presented: Buffer.from(presented), keyId: parsed.keyId, entry });
     return caller;
+  }
+
+  /** The key's entry from memory, else from the database (and kept in memory for apiKeyTtlSec). */
+  private entryOf(keyId: string): VerifiedKey | undefined | Promise<VerifiedKey | undefined> {
+    return this.verified.get<VerifiedKey>(keyId) ?? this.load(keyId);
   }
 
   private load(keyId: string): Promise<VerifiedKey | undefined> {

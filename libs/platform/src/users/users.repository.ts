@@ -12,13 +12,7 @@ export class UsersRepository {
   async insert(username: string, role: UserRole, telegramChatId: string | null): Promise<User | undefined> {
     const em = this.em.fork();
     const user = em.create(User, { username, role, telegramChatId, createdAt: new Date() });
-    try {
-      await em.persistAndFlush(user);
-      return user;
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return undefined;
-      throw error;
-    }
+    return (await unlessTaken(em.persistAndFlush(user))) ? user : undefined;
   }
 
   findById(userId: string): Promise<User | null> {
@@ -35,17 +29,22 @@ export class UsersRepository {
 
   /** False when the chat belongs to another user already (its unique index refused it). */
   async setTelegramChat(userId: string, chatId: string): Promise<boolean> {
-    try {
-      await this.em.fork().nativeUpdate(User, { id: userId }, { telegramChatId: chatId });
-      return true;
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return false;
-      throw error;
-    }
+    return unlessTaken(this.em.fork().nativeUpdate(User, { id: userId }, { telegramChatId: chatId }));
   }
 
   /** The admin created first, the one the bootstrap keeps. */
   firstAdmin(): Promise<User | null> {
     return this.em.fork().findOne(User, { role: 'admin' }, { orderBy: { createdAt: 'asc' } });
+  }
+}
+
+/** True once the write succeeded; false when a unique index refused it (a value another user holds). */
+async function unlessTaken(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return false;
+    throw error;
   }
 }
