@@ -413,6 +413,9 @@ describe('notifications', () => {
       expect(first.status).toBe(201);
       const again = await uma.post('/api/v1/webhooks', { url: `${receiver.url}/uma`, secret: `${secret}-other` });
       expect({ status: again.status, message: again.body.message }).toEqual({ status: 409, message: expect.stringContaining('url') });
+      // another spelling of the same target is the same endpoint
+      const respelled = await uma.post('/api/v1/webhooks', { url: `${receiver.url.replace('http://', 'HTTP://')}/hooks/../uma#fragment`, secret });
+      expect(respelled.status).toBe(409);
       expect((await uma.get('/api/v1/webhooks')).body.items.map((hook: { id: string }) => hook.id)).toEqual([first.body.id]);
       // another user may register the same URL
       expect((await (await user('vic')).post('/api/v1/webhooks', { url: `${receiver.url}/uma`, secret })).status).toBe(201);

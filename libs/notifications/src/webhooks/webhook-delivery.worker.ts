@@ -1,23 +1,26 @@
 // Runs the `webhooks` queue (worker role): one POST per job, one request at a time per endpoint and in order, a
 // timeout per request, retries by the queue with exponential backoff, the endpoint disabled after too many
-// failures in a row. Redirects are not followed: a redirect could lead to a target the policy refuses.
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+// failures in a row. Redirects are not followed: a redirect could lead to a target the policy refuses. Sockets
+// resolve names through the policy (connectLookup), so a name cannot pass the check and then connect elsewhere.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { JobContext, JobDeferral, JobQueueFactory } from '@tradepulse/platform';
+import { Agent, fetch } from 'undici';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
 import { WEBHOOK_QUEUE, WebhookJob } from './webhook-job';
 import { EndpointTurns } from './endpoint-turns';
 import { DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from './webhook-signature';
-import { WebhookTargetPolicy } from './webhook-target';
+import { TARGET_REFUSED, WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
 
 const CHANNEL = 'webhook';
 
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly turns = new EndpointTurns();
+  private readonly connections: Agent;
 
   constructor(
     private readonly config: AppConfig,
@@ -26,13 +29,19 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
     @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
-  ) {}
+  ) {
+    this.connections = new Agent({ connect: { lookup: targets.connectLookup } });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.hasRole('worker')) return;
     this.queues
       .get<WebhookJob>(WEBHOOK_QUEUE)
       .process((job, context) => this.deliverInTurn(job, context), { concurrency: this.profiles.bootValue('queues').concurrency });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections.close();
   }
 
   /**
@@ -58,7 +67,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
       return;
     }
     const refusal = await this.targets.refusal(endpoint.url);
-    const error = refusal ? `target refused: ${refusal}` : await this.post(endpoint, job, context.attempt);
+    const { error, refused } = refusal ? { error: `target refused: ${refusal}`, refused: true } : await this.post(endpoint, job, context.attempt);
     if (!error) {
       notificationMetrics.webhookAttempts.inc({ outcome: 'delivered' });
       await this.webhooks.recordSuccess(endpoint.id);
@@ -71,7 +80,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     const { disableAfterFailures } = this.profiles.section('webhooks');
     const disabledNow = await this.webhooks.recordFailure(endpoint.id, error, disableAfterFailures);
     if (disabledNow) this.logger.warn(`webhook ${endpoint.id} disabled after ${disableAfterFailures} consecutive failures (last: ${error})`);
-    if (disabledNow || refusal || context.attempt >= job.maxAttempts) {
+    if (disabledNow || refused || context.attempt >= job.maxAttempts) {
       await this.record(job, 'failed', error);
       notificationMetrics.failures.inc({ channel: CHANNEL }, job.notificationIds.length);
       this.logger.warn(`webhook delivery ${job.deliveryId} to ${endpoint.id} failed for good after ${context.attempt} attempt(s): ${error}`);
@@ -85,11 +94,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
     return this.deliveries.mark(job.notificationIds.map((id) => ({ id, channel: CHANNEL, status, error })));
   }
 
-  /** Undefined when the endpoint answered 2xx, else what went wrong. */
-  private async post(endpoint: WebhookEndpoint, job: WebhookJob, attempt: number): Promise<string | undefined> {
+  /** No error when the endpoint answered 2xx, else what went wrong; `refused` when the policy refused the address connected to. */
+  private async post(endpoint: WebhookEndpoint, job: WebhookJob, attempt: number): Promise<{ error?: string; refused?: boolean }> {
     const { timeoutMs } = this.profiles.section('webhooks');
     try {
       const response = await fetch(endpoint.url, {
+        dispatcher: this.connections,
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
@@ -103,11 +113,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap {
         body: job.body,
       });
       await response.body?.cancel();
-      return response.ok ? undefined : `answered HTTP ${response.status}`;
+      return response.ok ? {} : { error: `answered HTTP ${response.status}` };
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-      const cause = (error as { cause?: Error }).cause;
-      return cause?.message ?? (error as Error).message;
+      if ((error as Error).name === 'TimeoutError') return { error: `no answer within ${timeoutMs} ms` };
+      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+      if (cause?.code === TARGET_REFUSED) return { error: `target refused: ${cause.message}`, refused: true };
+      return { error: cause?.message ?? (error as Error).message };
     }
   }
 }

@@ -1,4 +1,7 @@
-import { isPublicAddress, WebhookTargetPolicy } from './webhook-target';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Agent, fetch } from 'undici';
+import { isPublicAddress, TARGET_REFUSED, WebhookTargetPolicy } from './webhook-target';
 
 const resolveTo = (addresses: Record<string, string[]>) => async (hostname: string) => {
   if (!addresses[hostname]) throw new Error('ENOTFOUND');
@@ -42,5 +45,60 @@ describe('WebhookTargetPolicy', () => {
     expect(await policy.refusal('http://localhost:1234/hook')).toBeUndefined();
     expect(await policy.refusal('https://[::1]:8443/hook')).toBeUndefined();
     expect(await policy.refusal('https://[::1]/hook')).toMatch(/refused/);
+  });
+});
+
+describe('WebhookTargetPolicy.connectLookup', () => {
+  let server: Server;
+  let port: number;
+  let received: number;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      received++;
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  beforeEach(() => (received = 0));
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const post = async (policy: WebhookTargetPolicy, url: string) => {
+    const connections = new Agent({ connect: { lookup: policy.connectLookup } });
+    try {
+      return await fetch(url, { method: 'POST', body: '{}', dispatcher: connections });
+    } finally {
+      await connections.close();
+    }
+  };
+
+  it('refuses a name that passed the check and then resolves to loopback (DNS rebinding): nothing reaches the address', async () => {
+    let lookups = 0;
+    const rebinding = new WebhookTargetPolicy([], async () => (lookups++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']));
+    const url = `http://rebind.example.com:${port}/hook`;
+    expect(await rebinding.refusal(url)).toBeUndefined();
+    const failure = await post(rebinding, url).catch((error: { cause?: NodeJS.ErrnoException }) => error.cause);
+    expect(failure).toMatchObject({ code: TARGET_REFUSED, message: expect.stringMatching(/rebind\.example\.com is 127\.0\.0\.1/) });
+    expect(received).toBe(0);
+  });
+
+  it('connects to the addresses it checked', async () => {
+    const policy = new WebhookTargetPolicy([], async () => ['93.184.216.34']);
+    const addresses = await new Promise((resolve, reject) =>
+      policy.connectLookup('hooks.example.com', { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
+    );
+    expect(addresses).toEqual([{ address: '93.184.216.34', family: 4 }]);
+    const one = await new Promise((resolve, reject) =>
+      policy.connectLookup('hooks.example.com', { family: 4 }, (error, address, family) => (error ? reject(error) : resolve({ address, family }))),
+    );
+    expect(one).toEqual({ address: '93.184.216.34', family: 4 });
+  });
+
+  it('lets an allowlisted name connect wherever it resolves', async () => {
+    const policy = new WebhookTargetPolicy(['localhost'], async () => ['127.0.0.1']);
+    const response = await post(policy, `http://localhost:${port}/hook`);
+    expect(response.status).toBe(200);
+    expect(received).toBe(1);
   });
 });

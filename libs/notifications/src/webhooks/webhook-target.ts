@@ -1,8 +1,13 @@
 // Which webhook URLs may be called: http(s) only, and no private, loopback, link-local or otherwise
 // non-public address unless the allowlist names the host (or host:port). Checked when an endpoint is
-// registered and again before each POST, because a name can resolve differently later.
+// registered, before each POST, and on the addresses the connection itself uses (connectLookup): a name that
+// answers a public address to the check and a private one to the connection (DNS rebinding) is refused there.
+import { LookupAddress, lookup as socketLookup } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, LookupFunction } from 'node:net';
+
+/** The error code of a connection the policy refused (the name resolved to a refused address at connect time). */
+export const TARGET_REFUSED = 'ETARGETREFUSED';
 
 export type AddressLookup = (hostname: string) => Promise<string[]>;
 
@@ -63,10 +68,39 @@ export class WebhookTargetPolicy {
       return `host ${host} does not resolve`;
     }
     if (!addresses.length) return `host ${host} does not resolve`;
-    const blocked = addresses.find((address) => !isPublicAddress(address));
-    return blocked ? `private, loopback and link-local targets are refused (${host} is ${blocked})` : undefined;
+    return blockedAddress(host, addresses);
   }
+
+  /**
+   * A `lookup` for the sockets that carry webhook POSTs: resolves the name once more and hands the connection only
+   * addresses the policy accepts, so the address checked is the address connected to. Names the allowlist holds
+   * resolve freely (refusal() has checked the port). IP literals never come here: refusal() checked them.
+   */
+  readonly connectLookup: LookupFunction = (hostname, options, callback) => {
+    const host = hostname.toLowerCase();
+    const resolved = this.allowed.some((entry) => entry.host === host) ? Promise.resolve(undefined) : this.lookup(host);
+    resolved.then(
+      (addresses) => {
+        if (addresses === undefined) return socketLookup(hostname, options as never, callback as never);
+        const refused = addresses.length ? blockedAddress(host, addresses) : `host ${host} does not resolve`;
+        if (refused) return callback(Object.assign(new Error(refused), { code: TARGET_REFUSED }), '', 0);
+        const entries: LookupAddress[] = addresses
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => !options.family || entry.family === options.family);
+        if (!entries.length) return callback(Object.assign(new Error(`host ${host} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
+        if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, entries);
+        else callback(null, entries[0].address, entries[0].family);
+      },
+      (error: Error) => callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND' }), '', 0),
+    );
+  };
 }
+
+function blockedAddress(host: string, addresses: readonly string[]): string | undefined {
+  const blocked = addresses.find((address) => !isPublicAddress(address));
+  return blocked ? `private, loopback and link-local targets are refused (${host} is ${blocked})` : undefined;
+}
+
 
 function parseAllowed(entry: string): AllowedTarget | undefined {
   const text = entry.trim().toLowerCase();

@@ -14,9 +14,11 @@ export class WebhooksService {
     @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
   ) {}
 
-  async register(userId: string, url: string, secret: string): Promise<WebhookView> {
-    const refusal = await this.targets.refusal(url);
+  /** Stores the URL in its canonical form, so two spellings of one target are one endpoint (409 for the second). */
+  async register(userId: string, rawUrl: string, secret: string): Promise<WebhookView> {
+    const refusal = await this.targets.refusal(rawUrl);
     if (refusal) throw invalid(`url: ${refusal}`);
+    const url = canonicalUrl(rawUrl);
     if ((await this.webhooks.countOwned(userId)) >= MAX_WEBHOOKS_PER_USER) {
       throw limitExceeded(`webhooks: at most ${MAX_WEBHOOKS_PER_USER} endpoints per user; delete one first`);
     }
@@ -41,6 +43,16 @@ export class WebhooksService {
   async remove(userId: string, id: string): Promise<void> {
     if (!(await this.webhooks.deleteOwned(userId, id))) throw notFound(`webhook ${id}`);
   }
+}
+
+/**
+ * The WHATWG form of a URL the policy accepted: scheme and host in lower case, no default port, dot segments
+ * resolved, escapes normalised; without the fragment, which is never sent.
+ */
+function canonicalUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
 }
 
 function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
