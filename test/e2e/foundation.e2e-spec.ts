@@ -34,6 +34,8 @@ describe('foundation', () => {
       const taken = await anonymous.post('/api/v1/auth/register', { username: name });
       expect(taken.status).toBe(409);
       expect(taken.body.message).toContain('username');
+      // one account per name whatever its case: "Bob" could otherwise pass for "bob"
+      expect((await anonymous.post('/api/v1/auth/register', { username: name.toUpperCase() })).status).toBe(409);
       const bad = await anonymous.post('/api/v1/auth/register', { username: 'a b' });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });

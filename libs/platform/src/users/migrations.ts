@@ -25,3 +25,21 @@ export class Migration20261124000100Users extends Migration {
     this.addSql('drop table if exists "users";');
   }
 }
+
+/**
+ * Usernames are unique without regard to case: "Alice" and "alice" were two accounts, and one could pass for the
+ * other in a chat or a shared list. Accounts that already differ only in case keep the oldest as it is; the others
+ * get their id's first 8 characters appended (usernames allow only ASCII, so lower() is the whole case rule).
+ */
+export class Migration20261125000100UsernamesIgnoreCase extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`update "users" u set "username" = u."username" || '-' || left(u."id"::text, 8)
+      where exists (select 1 from "users" older where lower(older."username") = lower(u."username")
+        and (older."created_at", older."id") < (u."created_at", u."id"));`);
+    this.addSql(`create unique index "users_username_ci_idx" on "users" (lower("username"));`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop index if exists "users_username_ci_idx";');
+  }
+}

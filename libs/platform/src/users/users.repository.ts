@@ -8,7 +8,10 @@ import { User, UserRole } from './user.entity';
 export class UsersRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The new user, or undefined when the username (or the Telegram chat) belongs to another user already. */
+  /**
+   * The new user, or undefined when the username (in any case) or the Telegram chat belongs to another user
+   * already.
+   */
   async insert(username: string, role: UserRole, telegramChatId: string | null): Promise<User | undefined> {
     const em = this.em.fork();
     const user = em.create(User, { username, role, telegramChatId, createdAt: new Date() });
@@ -17,10 +20,6 @@ export class UsersRepository {
 
   findById(userId: string): Promise<User | null> {
     return this.em.fork().findOne(User, { id: userId });
-  }
-
-  findByUsername(username: string): Promise<User | null> {
-    return this.em.fork().findOne(User, { username });
   }
 
   findByTelegramChat(chatId: string): Promise<User | null> {

@@ -38,10 +38,6 @@ export class UsersService {
     return user;
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.users.findByUsername(username);
-  }
-
   findByTelegramChat(chatId: string): Promise<User | null> {
     return this.users.findByTelegramChat(chatId);
   }
