@@ -78,20 +78,21 @@ export class WebhookTargetPolicy {
    */
   readonly connectLookup: LookupFunction = (hostname, options, callback) => {
     const host = hostname.toLowerCase();
-    const resolved = this.allowed.some((entry) => entry.host === host) ? Promise.resolve(undefined) : this.lookup(host);
-    resolved.then(
+    if (this.allowed.some((entry) => entry.host === host)) return socketLookup(hostname, options as never, callback as never);
+    // the answer leaves the promise chain: an exception in the socket's callback must not become a rejection
+    const answer = (...args: unknown[]) => process.nextTick(() => (callback as (...args: unknown[]) => void)(...args));
+    this.lookup(host).then(
       (addresses) => {
-        if (addresses === undefined) return socketLookup(hostname, options as never, callback as never);
         const refused = addresses.length ? blockedAddress(host, addresses) : `host ${host} does not resolve`;
-        if (refused) return callback(Object.assign(new Error(refused), { code: TARGET_REFUSED }), '', 0);
+        if (refused) return answer(Object.assign(new Error(refused), { code: TARGET_REFUSED }));
         const entries: LookupAddress[] = addresses
           .map((address) => ({ address, family: isIP(address) }))
           .filter((entry) => !options.family || entry.family === options.family);
-        if (!entries.length) return callback(Object.assign(new Error(`host ${host} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
-        if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, entries);
-        else callback(null, entries[0].address, entries[0].family);
+        if (!entries.length) return answer(Object.assign(new Error(`host ${host} has no IPv${options.family} address`), { code: 'ENOTFOUND' }));
+        if (options.all) answer(null, entries);
+        else answer(null, entries[0].address, entries[0].family);
       },
-      (error: Error) => callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND' }), '', 0),
+      (error: NodeJS.ErrnoException) => answer(Object.assign(error, { code: error.code ?? 'ENOTFOUND' })),
     );
   };
 }
@@ -100,7 +101,6 @@ function blockedAddress(host: string, addresses: readonly string[]): string | un
   const blocked = addresses.find((address) => !isPublicAddress(address));
   return blocked ? `private, loopback and link-local targets are refused (${host} is ${blocked})` : undefined;
 }
-
 
 function parseAllowed(entry: string): AllowedTarget | undefined {
   const text = entry.trim().toLowerCase();
