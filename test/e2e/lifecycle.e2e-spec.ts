@@ -47,6 +47,14 @@ describe('lifecycle', () => {
       expect(lines[0]).toMatch(/number/i);
       expect(lines[0]).not.toMatch(/^\s+at /);
     });
+
+    it('exits 1 on a Telegram webhook URL without its secret: the webhook would refuse every update', async () => {
+      const { code, output } = await runServerExpectingExit({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg/hook' });
+      expect(code).toBe(1);
+      expect(nonEmptyLines(output)).toEqual([
+        'Invalid configuration TELEGRAM_WEBHOOK_SECRET=(unset): required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)',
+      ]);
+    });
   });
 
   describe('restart and shutdown', () => {

@@ -166,6 +166,19 @@ describe('profile', () => {
         const secondPage = await admin.get('/admin/api/profile/history?page=2&pageSize=2');
         expect(secondPage.body.items.map((i: any) => [i.from, i.to])).toEqual([['balanced', 'aggressive']]);
       });
+
+      it('records switches sent at once as a chain: each one from where the one before it left', async () => {
+        const targets = ['conservative', 'maximum', 'balanced', 'aggressive'];
+        const answers = await Promise.all(targets.map((profile) => admin.put('/admin/api/profile', { profile })));
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+        const history = (await admin.get(`/admin/api/profile/history?pageSize=${targets.length + 1}`)).body.items.reverse();
+        const chain = history.map((item: any) => [item.from, item.to]);
+        // the first of the burst leaves the profile the earlier test ended on; each later one leaves its predecessor's
+        for (let i = 1; i < chain.length; i++) expect(chain[i][0]).toBe(chain[i - 1][1]);
+        expect(answers.map((answer) => [answer.body.from, answer.body.profile]).sort()).toEqual(chain.slice(1).sort());
+        const last = chain[chain.length - 1][1];
+        expect((await admin.get('/admin/api/profile')).body.profile).toBe(last);
+      });
     });
   });
 

@@ -66,6 +66,27 @@ describe('telegram alert commands', () => {
       expect(await activeAlerts(rest)).toHaveLength(0);
     });
 
+    it('refuses a price with a comma instead of guessing a decimal or a thousands separator', async () => {
+      const { chat, rest } = await member();
+      for (const price of ['0,5', '70,000']) {
+        const reply = await chat.say(`/alert SOL below ${price}`);
+        expect(reply.text).toContain(`"${price}" has a comma`);
+      }
+      expect(await activeAlerts(rest)).toHaveLength(0);
+    });
+
+    it('applies the API\'s price range: a price the API refuses gets its reason and stores nothing', async () => {
+      const { chat, rest } = await member();
+      for (const price of ['99999999999999999999999', '0.0000000000000000001']) {
+        const reply = await chat.say(`/alert BTC above ${price}`);
+        expect(reply.text).toContain('price: must be between');
+        expect(reply.text).not.toMatch(/something went wrong/i);
+      }
+      expect(await activeAlerts(rest)).toHaveLength(0);
+      // tiny prices read back in plain decimals, as the API writes them
+      expect((await chat.say('/alert BTC below 0.0000001')).text).toContain('BTC/USDT below 0.0000001');
+    });
+
     it('answers an unknown symbol, a wrong condition and a wrong number of words with the usage', async () => {
       const { chat } = await member();
       const unknown = await chat.say('/alert DOGE above 1');
@@ -198,6 +219,23 @@ describe('telegram alert commands', () => {
       expect(reply.text).toContain(alert.id.slice(0, 8));
       expect((await rest.get(`/api/v1/alerts/${alert.id}`)).body.status).toBe('cancelled');
       expect((await chat.say('/alerts')).text).toContain('No active alerts');
+    });
+
+    it('says so when /remove names an alert that is no longer active', async () => {
+      const { chat, rest } = await member();
+      await chat.say('/alert ETH above 5100');
+      const [alert] = await activeAlerts(rest);
+      expect((await chat.say(`/remove ${alert.id.slice(0, 8)}`)).text).toContain('removed');
+      const again = await chat.say(`/remove ${alert.id.slice(0, 8)}`);
+      expect(again.text).toContain('no longer active');
+      expect(again.text).not.toContain('removed.');
+    });
+
+    it('answers a button press no handler knows, so the client stops waiting', async () => {
+      const { chat } = await member();
+      const list = await chat.say('/alerts');
+      const press = chat.press(list.message_id!, 'nonsense');
+      expect((await callbackAnswer(fake, press.queryId)).params.text).toBe('This button is no longer valid.');
     });
 
     it('answers /remove nonsense clearly, and /remove alone with the usage', async () => {

@@ -5,7 +5,7 @@ import { sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
 import { RunningServer } from './support/server-process';
 import {
-  API_KEY, botHealth, callbackAnswer, newGroupChatId, newPrivateChatId, startBotServer, stopAndReport, TelegramChat, waitForBotState,
+  API_KEY, botHealth, callbackAnswer, isHelp, newGroupChatId, newPrivateChatId, startBotServer, stopAndReport, TelegramChat, waitForBotState,
 } from './support/telegram-helpers';
 
 /** telegraf's polling waits 5 s after a failed getUpdates and our launcher backs off up to 30 s: room for both. */
@@ -109,6 +109,21 @@ describe('telegram bot (polling)', () => {
       expect((await gus.get('/api/v1/me/api-keys')).body.items).toHaveLength(1);
     });
 
+    it('takes the account away from the chat linked before at once: it can no longer get API keys', async () => {
+      const hal = await anonymous.register(uniqueName('hal'));
+      const first = chat();
+      expect((await first.say(`/link ${(await hal.post('/api/v1/me/telegram-link')).body.code}`)).text).toContain('linked');
+      // the account is now cached for the first chat
+      expect((await first.say('/settings')).text).toContain('Account');
+      const second = chat();
+      expect((await second.say(`/link ${(await hal.post('/api/v1/me/telegram-link')).body.code}`)).text).toContain('linked');
+      const keysBefore = (await hal.get('/api/v1/me/api-keys')).body.items.length;
+      const token = await first.say('/token');
+      expect(token.text).toContain('no Tradepulse account');
+      expect(token.text).not.toMatch(API_KEY);
+      expect((await hal.get('/api/v1/me/api-keys')).body.items).toHaveLength(keysBefore);
+    });
+
     it('answers a wrong code clearly and links nothing', async () => {
       const eve = await anonymous.register(uniqueName('eve'));
       await eve.post('/api/v1/me/telegram-link');
@@ -159,6 +174,30 @@ describe('telegram bot (polling)', () => {
     it('lists every command on /help', async () => {
       const reply = await chat().say('/help');
       for (const command of ['/start', '/link', '/price', '/alert', '/alerts', '/remove', '/token']) expect(reply.text).toContain(command);
+    });
+
+    it('reads a command in capitals as the command, and leaves commands addressed to another bot alone', async () => {
+      const mine = chat();
+      expect((await mine.say('/HELP')).text).toContain('Tradepulse commands');
+      expect((await mine.say('/Price@Tradepulse_Test_Bot eth')).text).toContain('ETH/USDT');
+      const group = chat(newGroupChatId());
+      const after = group.mark();
+      fake.sendText(group.id, '/start@some_other_bot');
+      // a barrier: the answer to the next command comes after whatever the first would have caused
+      await group.sayAndAwait('/help', isHelp);
+      expect(group.all().filter((call) => call.seq > after).map((call) => call.text)).toEqual([expect.stringContaining('Tradepulse commands')]);
+    });
+
+    it('answers a 5,000-character unknown command and a long wrong argument without going silent', async () => {
+      const long = 'x'.repeat(5000);
+      const unknown = await chat().say(`/${long}`);
+      expect(unknown.text).toContain("I don't know");
+      expect(unknown.text!.length).toBeLessThanOrEqual(4096);
+      const owner = chat();
+      await owner.say('/start');
+      const remove = await owner.say(`/remove ${long}`);
+      expect(remove.text).toContain('⚠️');
+      expect(remove.text!.length).toBeLessThanOrEqual(4096);
     });
 
     it('answers plain text outside a dialogue with a hint instead of silence', async () => {

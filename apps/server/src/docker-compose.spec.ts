@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { envSchema } from '../../../libs/config/src/env.schema';
+import { envVariables } from '../../../libs/config/src/env.schema';
 import { loadEnv } from '../../../libs/config/src/env-loader';
 import { loadProfile, parseOverrides } from '../../../libs/config/src/profile-loader';
 
@@ -54,8 +54,8 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
   });
 
-  it('uses only environment keys the server reads (envSchema or TP__ overrides)', () => {
-    const known = new Set(Object.keys(envSchema.shape));
+  it('uses only environment keys the server reads (envVariables or TP__ overrides)', () => {
+    const known = new Set(Object.keys(envVariables.shape));
     const unknown = Object.keys(environmentOf(services.server)).filter((key) => !known.has(key) && !key.startsWith('TP__'));
     expect(unknown).toEqual([]);
   });

@@ -6,9 +6,12 @@ import type { IndexedAlert } from './engine';
 /** An alert's own fields, without the ORM relation: what views and the trigger index read. */
 export type AlertFields = Omit<Alert, 'user'>;
 
-/** Decimal strings without the column's trailing zeros: "65000", not "65000.000000000000000000". */
+/**
+ * Decimal strings without the column's trailing zeros and never in exponent form: "65000", not
+ * "65000.000000000000000000"; "0.0000001", not "1e-7".
+ */
 export function decimalText(value: string | null | undefined): string | null {
-  return value === null || value === undefined ? null : new Decimal(value).toString();
+  return value === null || value === undefined ? null : new Decimal(value).toFixed();
 }
 
 export function toAlertView(alert: AlertFields): AlertView {

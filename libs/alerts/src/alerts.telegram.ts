@@ -5,8 +5,10 @@ import { BotCommand, commandArgs, DialogueStore, escapeHtml, notLinked, replyHtm
 import type { BotContext, Dialogue } from '@tradepulse/telegram';
 import { Action, Ctx, Update } from 'nestjs-telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { AlertsService } from './alerts.service';
-import type { AlertView } from './dto/alert.dto';
+import { AlertView, CreateAlertDto } from './dto/alert.dto';
 
 type CommandCondition = 'above' | 'below' | 'crosses';
 const CONDITIONS: CommandCondition[] = ['above', 'below', 'crosses'];
@@ -43,7 +45,7 @@ export class AlertCommands implements OnModuleInit {
     const condition = args[1].toLowerCase() as CommandCondition;
     if (!CONDITIONS.includes(condition)) return replyHtml(ctx, `The condition must be above, below or crosses, not "${escapeHtml(args[1])}".\n${USAGE}`);
     const price = parsePrice(args[2]);
-    if (price === undefined) return replyHtml(ctx, `"${escapeHtml(args[2])}" is not a price: send a number greater than 0, e.g. 70000 or 0.25.\n${USAGE}`);
+    if (price === undefined) return replyHtml(ctx, `${notAPrice(args[2])}\n${USAGE}`);
     await this.create(ctx, { symbol, condition, price });
   }
 
@@ -61,8 +63,8 @@ export class AlertCommands implements OnModuleInit {
     if (!idOrPrefix) return replyHtml(ctx, 'Usage: /remove &lt;id&gt; — the ids are shown by /alerts.');
     const userId = ctx.state.account.userId;
     const id = await this.alerts.resolveId(userId, idOrPrefix);
-    await this.alerts.cancel(userId, id);
-    await replyHtml(ctx, `Alert <code>${id.slice(0, 8)}</code> removed.`);
+    const removed = await this.alerts.cancel(userId, id);
+    await replyHtml(ctx, removed ? `Alert <code>${id.slice(0, 8)}</code> removed.` : `Alert <code>${id.slice(0, 8)}</code> is no longer active: it fired, expired or was removed before.`);
   }
 
   @Action(/^alert:rm:([0-9a-f-]{36})$/)
@@ -119,7 +121,7 @@ export class AlertCommands implements OnModuleInit {
       }
       case 'price': {
         const price = parsePrice(answer);
-        if (price === undefined) return replyHtml(ctx, `"${escapeHtml(answer)}" is not a price: send a number greater than 0 (or "cancel").`);
+        if (price === undefined) return replyHtml(ctx, `${notAPrice(answer)} Or "cancel".`);
         await this.dialogues.save(chatId, { name: 'alert', step: 'confirm', data: { ...draft, price } });
         return replyHtml(ctx, `Set an alert: <b>${draft.symbol} ${draft.condition} ${price}</b>?`, {
           inline_keyboard: [[{ text: '✅ Set it', callback_data: 'alert:confirm' }, { text: 'Cancel', callback_data: 'alert:cancel' }]],
@@ -133,8 +135,12 @@ export class AlertCommands implements OnModuleInit {
     }
   }
 
+  /** Checked by the rules of POST /alerts (CreateAlertDto), so a chat can store nothing the API would refuse. */
   private async create(ctx: BotContext, draft: Required<AlertDraft>): Promise<void> {
-    const alert = await this.alerts.create(ctx.state.account!.userId, { symbol: draft.symbol, condition: draft.condition, price: draft.price });
+    const body = plainToInstance(CreateAlertDto, { symbol: draft.symbol, condition: draft.condition, price: draft.price });
+    const refused = (await validate(body)).flatMap((error) => Object.values(error.constraints ?? {}));
+    if (refused.length) return replyHtml(ctx, `⚠️ ${escapeHtml(refused.join('; '))}`);
+    const alert = await this.alerts.create(ctx.state.account!.userId, body);
     await replyHtml(ctx, `✅ Alert <code>${alert.id.slice(0, 8)}</code> set: ${alert.symbol} ${alert.condition} ${alert.price}. I'll message you here when it fires.`);
   }
 
@@ -154,10 +160,21 @@ function describe(alert: AlertView): string {
   return `${alert.symbol} ${alert.condition} ${target}${alert.frequency === 'every_time' ? ' (every time)' : ''}`;
 }
 
+/**
+ * Digits with an optional decimal point. A comma is refused, not guessed at: "0,5" (a decimal comma) and "70,000"
+ * (a thousands separator) cannot both be read right, and a wrong guess sets the alert 10 or 1,000 times off.
+ */
 function parsePrice(text: string): number | undefined {
-  if (!/^\d+(\.\d+)?$/.test(text.replace(/,/g, ''))) return undefined;
-  const value = Number(text.replace(/,/g, ''));
+  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const value = Number(text);
   return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function notAPrice(text: string): string {
+  const shown = `"${escapeHtml(text.length > 40 ? `${text.slice(0, 40)}…` : text)}"`;
+  return text.includes(',')
+    ? `${shown} has a comma: write the price with digits and a dot only, e.g. 70000 or 0.25.`
+    : `${shown} is not a price: send a number greater than 0, e.g. 70000 or 0.25.`;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

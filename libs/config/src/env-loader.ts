@@ -13,6 +13,6 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     const key = String(issue.path[0]);
     // a choice names what is allowed; zod's own enum message would list the options twice
     const reason = 'options' in issue ? `not one of the allowed values; allowed: ${(issue.options as string[]).join(', ')}` : issue.message;
-    throw new ConfigError(`Invalid configuration ${key}=${JSON.stringify(env[key])}: ${reason}`);
+    throw new ConfigError(`Invalid configuration ${key}=${env[key] === undefined ? '(unset)' : JSON.stringify(env[key])}: ${reason}`);
   }
 }

@@ -15,7 +15,7 @@ const list = z.string().transform((v) =>
 export const ROLE_NAMES = ['api', 'bot', 'monitor', 'worker'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
-export const envSchema = z.object({
+export const envVariables = z.object({
   PORT: z.coerce.number({ invalid_type_error: 'must be a port number 0..65535' }).int('must be a port number 0..65535').min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -45,13 +45,21 @@ export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_API_ROOT: z.string().url().optional(),
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** what Telegram accepts as a webhook's secret_token */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 of A-Z a-z 0-9 _ - (what Telegram accepts)').optional(),
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().optional(),
   /** webhook targets allowed although private/loopback/link-local: comma list of host or host:port */
   WEBHOOK_ALLOWLIST: list.default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const envSchema = envVariables.superRefine((env, context) => {
+  // without a secret the webhook route refuses every update: a bot that looks online and never answers
+  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)' });
+  }
 });
 
 export type EnvInput = z.input<typeof envSchema>;

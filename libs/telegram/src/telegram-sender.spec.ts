@@ -1,7 +1,7 @@
 import { Telegram } from 'telegraf';
 import { FakeBotApi } from '../../../test/fakes/telegram/fake-bot-api';
 import type { RecordedCall } from '../../../test/fakes/telegram/types';
-import { TelegramSender, TelegramSenderStoppedError } from './telegram-sender';
+import { TelegramSender, TelegramSenderStoppedError, transientDelayMs } from './telegram-sender';
 import type { TelegramSenderOptions } from './telegram-sender.types';
 
 const TOKEN = '123456:SENDER-TEST';
@@ -115,6 +115,11 @@ describe('TelegramSender against the fake Bot API', () => {
     await expect(telegramSender.send(304, 'never')).rejects.toMatchObject({ code: 502 });
     expect(fake.calls).toHaveLength(3);
     expect(telegramSender.stats).toMatchObject({ sent: 0, retriedTransient: 2, failed: 1 });
+  });
+
+  it('backs off doubling from the first wait up to the cap, so a long outage is retried every cap', () => {
+    const settings = { transientBackoffMs: 1000, transientBackoffMaxMs: 30_000 };
+    expect([1, 2, 3, 4, 5, 6, 20].map((retry) => transientDelayMs(settings, retry))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
   });
 
   it('rejects at once, without retrying, when the user blocked the bot or the chat does not exist', async () => {

@@ -42,8 +42,11 @@ const DEFAULTS: Settings = {
   privateChatMessagesPerSec: 1,
   groupChatMessagesPerMin: 20,
   maxInFlight: 10,
-  transientRetries: 3,
+  // 1, 2, 4, 8, 16 s, then every 30 s: 3.5 minutes of a Telegram outage before a send rejects (the notifications
+  // channel then leaves its claim to the recovery sweep, which takes claims older than 5 minutes as orphaned)
+  transientRetries: 11,
   transientBackoffMs: 1000,
+  transientBackoffMaxMs: 30_000,
   rateLimitRetries: 10,
   dedupeCapacity: 10_000,
 };
@@ -189,8 +192,11 @@ export class TelegramSender {
     if (failure.kind === 'transient' && job.transientRetries < this.settings.transientRetries) {
       job.transientRetries += 1;
       this.counters.retriedTransient += 1;
-      const delayMs = this.settings.transientBackoffMs * 2 ** (job.transientRetries - 1);
-      this.logger?.warn(`Telegram send to chat ${job.chatId} failed (${describe(error)}); retry ${job.transientRetries} of ${this.settings.transientRetries} in ${delayMs} ms`);
+      const delayMs = transientDelayMs(this.settings, job.transientRetries);
+      // an outage fails every chat's sends at once: the first retries and then every fifth are enough to follow it
+      if (job.transientRetries <= 3 || job.transientRetries % 5 === 0) {
+        this.logger?.warn(`Telegram send to chat ${job.chatId} failed (${describe(error)}); retry ${job.transientRetries} of ${this.settings.transientRetries} in ${delayMs} ms`);
+      }
       return delayMs;
     }
     job.message.failed = true;
@@ -232,6 +238,11 @@ export class TelegramSender {
       if (this.recentKeys.get(key) === delivery) this.recentKeys.delete(key);
     });
   }
+}
+
+/** The wait before the `retry`-th retry (from 1) of a 5xx or network error: doubling from the first, capped. */
+export function transientDelayMs(settings: Pick<Settings, 'transientBackoffMs' | 'transientBackoffMaxMs'>, retry: number): number {
+  return Math.min(settings.transientBackoffMs * 2 ** (retry - 1), settings.transientBackoffMaxMs);
 }
 
 function isTelegramAnswer(error: unknown): boolean {

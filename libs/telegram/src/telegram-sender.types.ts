@@ -33,8 +33,9 @@ export interface TelegramSenderOptions {
   maxInFlight?: number;
   /** retries of a part after a 5xx or a network error, before the send rejects */
   transientRetries?: number;
-  /** first backoff after a 5xx or network error, doubled on each retry */
+  /** first backoff after a 5xx or network error, doubled on each retry up to transientBackoffMaxMs */
   transientBackoffMs?: number;
+  transientBackoffMaxMs?: number;
   /** retries of one part after 429s; each waits retry_after first */
   rateLimitRetries?: number;
   /** how many dedupe keys are remembered */

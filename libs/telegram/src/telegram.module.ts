@@ -2,7 +2,7 @@ import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common'
 import { AppConfig } from '@tradepulse/config';
 import { getBotToken, TelegrafModule } from 'nestjs-telegraf';
 import type { Telegraf } from 'telegraf';
-import { accountResolver, dialogueRouter, errorBoundary, unknownCommandReply } from './bot/bot-middlewares';
+import { accountResolver, callbackAnswer, commandAddressing, dialogueRouter, errorBoundary, unknownCommandReply } from './bot/bot-middlewares';
 import { BotLifecycle } from './bot/bot-lifecycle.service';
 import { ChatAccountsService } from './bot/chat-accounts.service';
 import { CoreCommands } from './bot/core.commands';
@@ -45,7 +45,7 @@ export class TelegramModule {
             token,
             launchOptions: false,
             options: { handlerTimeout: 30_000, ...(config.env.TELEGRAM_API_ROOT ? { telegram: { apiRoot: config.env.TELEGRAM_API_ROOT } } : {}) },
-            middlewares: [errorBoundary, accountResolver(accounts), dialogueRouter(dialogues), unknownCommandReply],
+            middlewares: [commandAddressing, errorBoundary, callbackAnswer, accountResolver(accounts), dialogueRouter(dialogues), unknownCommandReply],
           }),
         }),
       ],

@@ -11,6 +11,8 @@ const profileInfo = gauge({ name: 'tradepulse_profile_info', help: 'The active c
 @Injectable()
 export class ProfileAdminService implements OnModuleInit {
   private readonly logger = new Logger('Profile');
+  /** switches of this process, one after another: each records as `from` the profile the one before it left */
+  private switching: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly profiles: ProfileService,
@@ -36,7 +38,13 @@ export class ProfileAdminService implements OnModuleInit {
     };
   }
 
-  async switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
+  switchTo(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
+    const next = this.switching.then(() => this.switchNow(profile, actor, requestId));
+    this.switching = next.catch(() => undefined);
+    return next;
+  }
+
+  private async switchNow(profile: ProfileName, actor: AuthUser, requestId: string): Promise<ProfileSwitchView> {
     // recorded first: a switch that cannot be recorded does not happen (and would not survive a restart)
     const recorded = await this.switches.record({ fromProfile: this.profiles.name, toProfile: profile, actorId: actor.id, actorName: actor.username, requestId });
     this.rememberForEmbeddedStart(profile);

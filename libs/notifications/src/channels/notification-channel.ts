@@ -19,6 +19,12 @@ export interface ChannelSender {
    * with the claim). One call answers the flushes of a whole turn. Without it, every user is tried.
    */
   unreachable?(userIds: readonly string[]): Promise<Map<string, string>>;
+
+  /**
+   * Drops the sends still waiting (shutdown): each rejects with DeliveryDeferred, so its claim stays and the next
+   * start's recovery sends it. Resolves once the requests in flight have ended.
+   */
+  stop?(): Promise<void>;
 }
 
 /** Marks a provider as a notification channel; the argument is its name in preferences and delivery records. */
@@ -29,5 +35,17 @@ export class DeliverySkipped extends Error {
   constructor(reason: string) {
     super(reason);
     this.name = 'DeliverySkipped';
+  }
+}
+
+/**
+ * Not sent, and certainly not received (the receiver was unreachable, or the process is stopping before the send):
+ * the records stay claimed, and the recovery sweep sends the batch again, with its dedupe key, once the claim is
+ * stale. Nothing is lost to an outage shorter than the recovery's attempts.
+ */
+export class DeliveryDeferred extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'DeliveryDeferred';
   }
 }

@@ -2,11 +2,11 @@
 // limits, retry_after, splitting). Without a bot token or a linked chat the delivery is skipped.
 import { Injectable, Optional } from '@nestjs/common';
 import { UsersService } from '@tradepulse/platform';
-import { TelegramSender } from '@tradepulse/telegram';
+import { classifySendFailure, TelegramSender, TelegramSenderStoppedError } from '@tradepulse/telegram';
 import type { StoredNotification } from '../notification';
 import { TelegramChatsRepository } from '../store/telegram-chats.repository';
 import { deliveryKey } from './delivery-key';
-import { ChannelSender, DeliverySkipped, NotificationChannel } from './notification-channel';
+import { ChannelSender, DeliveryDeferred, DeliverySkipped, NotificationChannel } from './notification-channel';
 import { telegramBatchMessage } from './telegram-message';
 
 const NOT_CONFIGURED = 'Telegram is not configured (no TELEGRAM_BOT_TOKEN)';
@@ -33,9 +33,21 @@ export class TelegramChannel implements ChannelSender {
     const linked: unknown = (await this.users.get(userId)).telegramChatId;
     if (linked === null || linked === undefined) throw new DeliverySkipped(NO_CHAT);
     const chatId = String(linked);
-    await this.sender.send(chatId, telegramBatchMessage(items), {
-      priority: items.some((item) => item.priority === 'critical') ? 'high' : 'normal',
-      dedupeKey: `notifications:${deliveryKey(chatId, dedupeKey, items.map((item) => item.id))}`,
-    });
+    try {
+      await this.sender.send(chatId, telegramBatchMessage(items), {
+        priority: items.some((item) => item.priority === 'critical') ? 'high' : 'normal',
+        dedupeKey: `notifications:${deliveryKey(chatId, dedupeKey, items.map((item) => item.id))}`,
+      });
+    } catch (error) {
+      // Telegram down past the sender's retries (5xx, network), or the process stopping: not delivered, so the
+      // recovery sweep tries again later; a 4xx (blocked bot, chat gone) fails the delivery for good
+      if (error instanceof TelegramSenderStoppedError) throw new DeliveryDeferred('stopped before it was sent');
+      if (classifySendFailure(error).kind === 'transient') throw new DeliveryDeferred(`Telegram unreachable: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.sender?.stop();
   }
 }

@@ -8,7 +8,7 @@
 // their statement (DeliveryRecords).
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
-import { ChannelSender, DeliverySkipped } from '../channels/notification-channel';
+import { ChannelSender, DeliveryDeferred, DeliverySkipped } from '../channels/notification-channel';
 import { NotificationBatcher } from '../engine';
 import type { StoredNotification } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
@@ -75,7 +75,15 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.batcher.flushAll();
-    // work in flight may start more (a pass records its outcomes on a later turn): wait until none is left
+    // what the channels can send soon goes out; what would wait longer (Telegram's 1 message/s per chat, retries
+    // while Telegram is down) is dropped with its claim kept, and the next start's recovery sends it
+    await Promise.race([this.settled(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_SEND_GRACE_MS).unref())]);
+    await Promise.all(this.channels.names.map((name) => this.channels.get(name)?.stop?.()));
+    await this.settled();
+  }
+
+  /** Resolves once no work is in flight (work may start more: a pass records its outcomes on a later turn). */
+  private async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
@@ -156,6 +164,10 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   /** A send that threw: skipped when the user has no target on the channel, else failed. */
   private recordFailure(channel: string, userId: string, items: readonly StoredNotification[], error: unknown): Promise<void> {
     const ids = items.map((item) => item.id);
+    if (error instanceof DeliveryDeferred) {
+      this.logger.warn(`${channel} delivery of ${items.length} notification(s) to user ${userId} deferred (${error.message}); the recovery sweep sends it again`);
+      return Promise.resolve();
+    }
     if (error instanceof DeliverySkipped) {
       notificationMetrics.skipped.inc({ channel }, items.length);
       return this.deliveries.mark(channel, ids, 'skipped', error.message);
@@ -173,6 +185,8 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 }
 
 const NOT_IN_THIS_PROCESS = 'channel not available in this process';
+/** of the server's 10 s shutdown deadline, how long sends under way may take before the channels drop the rest */
+const SHUTDOWN_SEND_GRACE_MS = 3_000;
 
 /** A channel that throws before its promise fails its own batch, not the pass. */
 function startSend(sender: ChannelSender, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void | 'queued'> {

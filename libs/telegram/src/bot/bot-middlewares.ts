@@ -13,11 +13,34 @@ const handlerSeconds = histogram({ name: 'tradepulse_telegram_handler_seconds', 
 
 const logger = new Logger('TelegramBot');
 
+/** room for the "⚠️ " and HTML escapes of an error reply within Telegram's 4,096 characters */
+const MAX_ERROR_REPLY = 1_000;
+
+function shortened(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+const COMMAND = /^\/([A-Za-z0-9_]+)(?:@(\w+))?/;
+
 function commandOf(ctx: BotContext): string | undefined {
   const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-  const match = text ? /^\/([A-Za-z0-9_]+)(@\w+)?/.exec(text) : null;
-  return match?.[1].toLowerCase();
+  return (text && COMMAND.exec(text)?.[1])?.toLowerCase();
 }
+
+/**
+ * Before everything else: a command addressed to another bot (`/start@other_bot` in a group) is not ours and gets
+ * no answer; a command in capitals (`/PRICE`, what a phone's keyboard may send) is read as its lower-case self,
+ * which is the only form telegraf's handlers match.
+ */
+export const commandAddressing: MiddlewareFn<BotContext> = async (ctx, next) => {
+  const message = ctx.message && 'text' in ctx.message ? ctx.message : undefined;
+  const match = message && COMMAND.exec(message.text);
+  if (!message || !match) return next();
+  const [whole, name, addressee] = match;
+  if (addressee && addressee.toLowerCase() !== ctx.me?.toLowerCase()) return;
+  if (name !== name.toLowerCase()) message.text = `/${name.toLowerCase()}${whole.slice(name.length + 1)}${message.text.slice(whole.length)}`;
+  await next();
+};
 
 /** Logs a handler's failure with the update id and answers with a short apology instead of silence. */
 export const errorBoundary: MiddlewareFn<BotContext> = async (ctx, next) => {
@@ -30,7 +53,8 @@ export const errorBoundary: MiddlewareFn<BotContext> = async (ctx, next) => {
   } catch (error) {
     updatesTotal.inc({ command, outcome: 'error' });
     if (error instanceof DomainError) {
-      await ctx.reply(`⚠️ ${escapeHtml(error.message)}`, { parse_mode: 'HTML' }).catch(() => undefined);
+      // a message may quote what the user sent: cut to what one Telegram message holds
+      await ctx.reply(`⚠️ ${escapeHtml(shortened(error.message, MAX_ERROR_REPLY))}`, { parse_mode: 'HTML' }).catch(() => undefined);
       return;
     }
     logger.error(`update ${ctx.update.update_id} (${command}) failed: ${(error as Error).stack ?? error}`);
@@ -63,10 +87,34 @@ export function dialogueRouter(dialogues: DialogueStore): MiddlewareFn<BotContex
   };
 }
 
+/**
+ * Every button press gets an answer, or the user's client shows a spinner until it times out: a press no handler
+ * took (a button of an old message) is told so, and one whose handler failed before answering gets an empty answer
+ * (the error boundary explains in the chat).
+ */
+export const callbackAnswer: MiddlewareFn<BotContext> = async (ctx, next) => {
+  if (!ctx.callbackQuery) return next();
+  let answered = false;
+  const answer = ctx.answerCbQuery.bind(ctx);
+  ctx.answerCbQuery = (...args: Parameters<typeof answer>) => {
+    answered = true;
+    return answer(...args);
+  };
+  let failed = false;
+  try {
+    await next();
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    if (!answered) await answer(failed ? undefined : 'This button is no longer valid.').catch(() => undefined);
+  }
+};
+
 export const unknownCommandReply: MiddlewareFn<BotContext> = async (ctx, next) => {
   const command = commandOf(ctx);
   if (command && !isRegisteredCommand(command)) {
-    await ctx.reply(`I don't know /${command}. Send /help for the list of commands.`);
+    await ctx.reply(`I don't know /${shortened(command, 64)}. Send /help for the list of commands.`);
     return;
   }
   if (!command && ctx.message && 'text' in ctx.message && ctx.chat?.type === 'private') {

@@ -40,7 +40,9 @@ export class ChatAccountsService {
       user = await this.users.create(base, 'user', String(chatId));
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
-      user = await this.users.create(`${base}_${chatId}`.slice(0, 32), 'user', String(chatId));
+      // the chat id survives the cut: a 32-character name cut back to itself would be taken again
+      const suffix = `_${chatId}`.slice(0, 32);
+      user = await this.users.create(`${base.slice(0, 32 - suffix.length)}${suffix}`, 'user', String(chatId));
     }
     await this.cache.del(accountKey(chatId));
     return { userId: user.id, username: user.username, role: user.role };
@@ -59,8 +61,11 @@ export class ChatAccountsService {
     if (!userId) throw invalid('that code is unknown or expired; ask for a new one with POST /api/v1/me/telegram-link');
     const taken = await this.users.findByTelegramChat(String(chatId));
     if (taken && taken.id !== userId) throw conflict(`this chat is already linked to the account ${taken.username}`);
+    const previousChat = (await this.users.get(userId)).telegramChatId;
     await this.users.linkTelegramChat(userId, String(chatId));
-    await Promise.all([this.cache.del(linkKey(normalized)), this.cache.del(accountKey(chatId)), this.cache.invalidateTag(`${userId}:me`)]);
+    // the chat linked before stops acting as the account at once, not when its cached entry expires
+    const forgotten = [chatId, ...(previousChat && previousChat !== String(chatId) ? [Number(previousChat)] : [])];
+    await Promise.all([this.cache.del(linkKey(normalized)), ...forgotten.map((chat) => this.cache.del(accountKey(chat))), this.cache.invalidateTag(`${userId}:me`)]);
     const user = await this.users.get(userId);
     return { userId: user.id, username: user.username, role: user.role };
   }
