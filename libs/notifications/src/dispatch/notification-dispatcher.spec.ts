@@ -1,5 +1,5 @@
 import type { ProfileService } from '@tradepulse/config';
-import { ChannelSender, DeliverySkipped } from '../channels/notification-channel';
+import { ChannelSender, DeliveryDeferred, DeliverySkipped } from '../channels/notification-channel';
 import type { StoredNotification } from '../notification';
 import { applyChange, defaultPreferences, NotificationPreferences, PreferencesChange } from '../preferences/notification-preferences';
 import type { PreferencesService } from '../preferences/preferences.service';
@@ -138,6 +138,7 @@ describe('NotificationDispatcher', () => {
       webhook: new RecordingChannel(async () => 'queued'),
       sms: new RecordingChannel(async () => Promise.reject(new Error('gateway down'))),
       email: new RecordingChannel(),
+      pager: new RecordingChannel(async () => Promise.reject(new DeliveryDeferred('pager service unreachable'))),
     };
     const { dispatcher, deliveries } = setUp(channels, { u1: { channels: { email: false } } });
     const item = note('u1');
@@ -151,6 +152,8 @@ describe('NotificationDispatcher', () => {
       webhook: { status: 'claimed' },
       sms: { status: 'failed', reason: 'gateway down' },
       email: { status: 'skipped', reason: 'channel turned off in preferences' },
+      // deferred: the claim stays for the recovery sweep to send again
+      pager: { status: 'claimed' },
     });
     expect(channels.email.batches).toEqual([]);
   });
@@ -241,6 +244,25 @@ describe('NotificationDispatcher', () => {
     await dispatcher.beforeApplicationShutdown();
     expect(websocket.batches).toEqual([{ userId: 'u2', ids: [item.id] }]);
     expect(deliveries.status(item.id, 'websocket')).toBe('sent');
+  });
+
+  it('at shutdown, gives sends under way a grace period, then stops the channels: what they drop stays claimed', async () => {
+    let stopSending: () => void = () => undefined;
+    const slow: ChannelSender = {
+      send: () => new Promise((_, reject) => (stopSending = () => reject(new DeliveryDeferred('stopped before it was sent')))),
+      stop: async () => stopSending(),
+    };
+    const { dispatcher, deliveries } = setUp({ telegram: slow });
+    const item = note('u3', 'critical');
+    await dispatcher.accept([item]);
+    await settle();
+    let done = false;
+    const shutdown = dispatcher.beforeApplicationShutdown().then(() => (done = true));
+    await settle();
+    expect(done).toBe(false);
+    jest.advanceTimersByTime(3_000);
+    await shutdown;
+    expect(deliveries.status(item.id, 'telegram')).toBe('claimed');
   });
 
   it('fails only its own batch when a channel throws before returning its promise', async () => {
