@@ -313,6 +313,16 @@ describe('alerts', () => {
       expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body).toMatchObject({ status: 'active', triggerCount: 2 });
     });
 
+    it('records the latest firing of an every_time alert that one tick batch fires twice, the one its cooldown runs from', async () => {
+      const symbol = ownSymbol();
+      const owner = await user('batched');
+      const alert = await createAlert(owner, { symbol, condition: 'above', price: 110, frequency: 'every_time', cooldownSec: 10 });
+      const now = Date.now();
+      await sendTicks(admin, { symbol, price: 111, ts: now - 25_000 }, { symbol, price: 100, ts: now - 20_000 }, { symbol, price: 112, ts: now - 5_000 });
+      expect((await waitForTriggers(owner, alert.id)).map((trigger) => trigger.price)).toEqual(['112']);
+      expect((await owner.get(`/api/v1/alerts/${alert.id}`)).body.lastTriggeredAt).toBe(new Date(now - 5_000).toISOString());
+    });
+
     it('does not fire an every_time alert again after a PATCH while the price stays above it', async () => {
       const symbol = ownSymbol();
       const owner = await user('patched');

@@ -5,7 +5,7 @@ import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, w
 import { ApiClient, uniqueName } from './support/api-client';
 import { RunningServer, startServer } from './support/server-process';
 
-const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'S01/USDT', 'S02/USDT', 'S03/USDT', 'S04/USDT'];
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'S01/USDT', 'S02/USDT', 'S03/USDT', 'S04/USDT', 'S05/USDT'];
 const STALE_AFTER_SEC = 30;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -112,5 +112,21 @@ describe('market data', () => {
     await sendTicks(admin, { symbol, price: 150 });
     expect((await waitForTriggers(user, alert.id)).map((trigger) => trigger.price)).toEqual(['150']);
     expect((await user.get(`/api/v1/market/prices?symbols=${symbol}`)).body.items[0].price).toBe(150);
+  });
+
+  it('leaves a tick older than the latest price out of prices, candles and alerts alike: one price path, in time order', async () => {
+    const symbol = 'S05/USDT';
+    const now = Date.now();
+    await sendTicks(admin, { symbol, price: 100, ts: now - 1_000 });
+    const above = await createAlert(user, { symbol, condition: 'above', price: 110 });
+    const crossesDown = await createAlert(user, { symbol, condition: 'crosses_down', price: 105 });
+    const late = await admin.post('/api/v1/admin/market/ticks', { ticks: [{ symbol, price: 120, ts: now - 10_000 }] });
+    expect({ status: late.status, body: late.body }).toEqual({ status: 202, body: { accepted: 0, outOfOrder: 1 } });
+    await tickAndSettle(user, admin, symbol, 104);
+    // the path the engine saw is 100 → 104: nothing crossed 110 or 105
+    expect([(await triggersOf(user, above.id)).length, (await triggersOf(user, crossesDown.id)).length]).toEqual([0, 0]);
+    expect((await user.get(`/api/v1/market/prices?symbols=${symbol}`)).body.items[0].price).toBe(104);
+    const [candle] = (await user.get(`/api/v1/market/candles?symbol=${symbol}&interval=1h`)).body.items.slice(-1);
+    expect(candle.high).toBe(104);
   });
 });

@@ -95,8 +95,8 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
 
   onTicks(ticks: Tick[]): void {
     const started = process.hrtime.bigint();
-    const firings: Firing[] = [];
-    const seen = new Set<string>();
+    // one firing per alert per batch: the latest, which is the one the index now counts its cooldown from
+    const firings = new Map<string, Firing>();
     const oldestAcceptedMs = Date.now() - this.staleAfterMs;
     for (const tick of ticks) {
       if (tick.ts < oldestAcceptedMs) {
@@ -105,15 +105,12 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
       }
       const late = this.catchingUp.delete(tick.symbol);
       for (const fired of this.index.evaluate(tick.symbol, tick.price, tick.ts)) {
-        // one firing per alert per batch; a later tick of the same batch would be a newer firing of every_time
-        if (seen.has(fired.id)) continue;
-        seen.add(fired.id);
-        firings.push({ alertId: fired.id, price: fired.price, atMs: fired.atMs, late });
+        firings.set(fired.id, { alertId: fired.id, price: fired.price, atMs: fired.atMs, late });
       }
     }
     this.countEvaluations(ticks.length);
     evaluationSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    if (firings.length) void this.commits.add(() => this.commit(firings));
+    if (firings.size) void this.commits.add(() => this.commit([...firings.values()]));
   }
 
   systemStats(): { activeAlerts: number; symbols: number; evaluationsPerSec: number } {

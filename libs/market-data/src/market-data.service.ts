@@ -11,6 +11,7 @@ import { checkTicks } from './tick-check';
 import { Tick } from './tick';
 
 const ticksTotal = counter({ name: 'tradepulse_market_ticks_total', help: 'Ticks accepted', labelNames: ['source'] });
+const outOfOrderTotal = counter({ name: 'tradepulse_market_ticks_out_of_order_total', help: 'Ticks left out: older than their symbol\'s latest price', labelNames: ['source'] });
 const tickLag = gauge({ name: 'tradepulse_market_last_tick_lag_ms', help: 'Age of the newest tick when it was accepted' });
 
 const PERSIST_INTERVAL_MS = 1000;
@@ -57,15 +58,24 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     this.profiles.onChange('market', (next) => this.feed.setIntervalMs?.(next.tickIntervalMs));
   }
 
-  /** Validates and publishes a batch of ticks. Throws (changing nothing) if any tick is bad. */
-  ingest(ticks: Tick[], source: string): Tick[] {
+  /**
+   * Validates and publishes a batch of ticks. Throws (changing nothing) if any tick is bad. Returns the ticks that
+   * entered the pipeline: a tick older than its symbol's latest price is left out of all of it (prices, candles,
+   * alerts), so every part sees one price path, in time order, whatever order ticks arrive in.
+   */
+  ingest(offered: Tick[], source: string): Tick[] {
     const now = Date.now();
-    checkTicks(ticks, this.prices, now);
-    for (const tick of ticks) {
+    checkTicks(offered, this.prices, now);
+    const ticks: Tick[] = [];
+    for (const tick of offered) {
+      if (!this.prices.isInOrder(tick.symbol, tick.ts)) continue;
       this.prices.set(tick.symbol, tick.price, tick.ts);
       this.candles.add(tick.symbol, tick.price, tick.ts);
       this.dirty.add(tick.symbol);
+      ticks.push(tick);
     }
+    if (ticks.length < offered.length) outOfOrderTotal.inc({ source }, offered.length - ticks.length);
+    if (!ticks.length) return ticks;
     this.lastTickLagMs = Math.max(0, now - ticks[ticks.length - 1].ts);
     tickLag.set(this.lastTickLagMs);
     ticksTotal.inc({ source }, ticks.length);

@@ -48,11 +48,12 @@ export class MarketController {
   @Post('admin/market/ticks')
   @Roles('admin')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'the ticks entered the pipeline (alerts, orders, signals react to them)' })
-  inject(@Body() body: InjectTicksDto): { accepted: number } {
+  @ApiAcceptedResponse({ description: 'the ticks entered the pipeline (alerts, orders, signals react to them); `outOfOrder` counts ticks left out for being older than their symbol\'s latest price' })
+  inject(@Body() body: InjectTicksDto): { accepted: number; outOfOrder: number } {
     const now = Date.now();
     const ticks = this.market.ingest(body.ticks.map((t) => ({ symbol: t.symbol, price: t.price, ts: t.ts ?? now })), 'admin');
-    return { accepted: ticks.length };
+    // a tick older than its symbol's latest price is left out, so that prices, candles and alerts see one path
+    return { accepted: ticks.length, outOfOrder: body.ticks.length - ticks.length };
   }
 
   private view(entry: PriceEntry): PriceView {

@@ -27,6 +27,12 @@ export class PriceBook {
     return this.symbols.includes(symbol);
   }
 
+  /** Whether a tick at `ts` is no older than the symbol's latest price (ticks of equal time keep arrival order). */
+  isInOrder(symbol: string, ts: number): boolean {
+    const current = this.prices.get(symbol);
+    return !current || ts >= current.updatedAt;
+  }
+
   set(symbol: string, price: number, ts: number): void {
     const current = this.prices.get(symbol);
     if (current && current.updatedAt > ts) return; // an older tick never overwrites a newer price
