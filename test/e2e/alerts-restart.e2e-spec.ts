@@ -7,6 +7,7 @@ import { waitFor } from './support/wait-for';
 
 const LAST_SECOND_SYMBOL = 'S01/USDT';
 const STAYED_ABOVE_SYMBOL = 'S02/USDT';
+const ALREADY_MET_SYMBOL = 'S03/USDT';
 
 describe('alerts across a restart', () => {
   let first: RunningServer | undefined;
@@ -43,6 +44,9 @@ describe('alerts across a restart', () => {
     before.stayedAbove = await createAlert(owner, { symbol: STAYED_ABOVE_SYMBOL, condition: 'above', price: 61500, frequency: 'every_time', cooldownSec: 0 });
     await sendTicks(admin, { symbol: STAYED_ABOVE_SYMBOL, price: 61600 });
     await waitForTriggers(owner, before.stayedAbove.id);
+    // S03: a once alert created while the price already met it, and no tick since: nothing crosses over the restart
+    await sendTicks(admin, { symbol: ALREADY_MET_SYMBOL, price: 120 });
+    before.alreadyMet = await createAlert(owner, { symbol: ALREADY_MET_SYMBOL, condition: 'above', price: 110 });
     // MarketDataService flushes the last prices to the database once a second (PERSIST_INTERVAL_MS); nothing
     // outside the process shows when a flush happened, so this waits out one period (plus margin) on purpose.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -85,6 +89,13 @@ describe('alerts across a restart', () => {
     await sendTicks(admin, { symbol: 'ETH/USDT', price: 3100 });
     const [trigger] = await waitForTriggers(owner, before.afterRestart.id);
     expect(trigger).toMatchObject({ price: '3100', late: false });
+  });
+
+  it('fires an alert whose level the price already met before the restart on the first tick after it, not late: nothing crossed', async () => {
+    const admin = new ApiClient(second!.url, second!.adminKey);
+    await sendTicks(admin, { symbol: ALREADY_MET_SYMBOL, price: 121 });
+    const [trigger] = await waitForTriggers(owner, before.alreadyMet.id);
+    expect(trigger).toMatchObject({ price: '121', late: false });
   });
 
   it('neither refires a once alert that fired before the restart nor forgets an every_time cooldown', async () => {

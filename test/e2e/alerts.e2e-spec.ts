@@ -694,7 +694,7 @@ describe('alerts', () => {
         data: { alertId: above.id, symbol, condition: 'above', threshold: '110.5', percent: null, price: '110.75', late: false },
       });
       const [riseNote] = await notificationsOf(owner, [rise.id]);
-      expect(riseNote).toMatchObject({ title: `${symbol} rose by 10%`, body: `${symbol} is at 110.75.`, data: { alertId: rise.id, condition: 'pct_up', threshold: null, price: '110.75' } });
+      expect(riseNote).toMatchObject({ title: `${symbol} rose by 10%`, body: `${symbol} is at 110.75.`, data: { alertId: rise.id, condition: 'pct_up', threshold: null, percent: '10', price: '110.75' } });
     });
   });
 });

@@ -32,8 +32,8 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
   private staleAfterMs: number;
   private readonly logger = new Logger('AlertEngine');
   private index = new TriggerIndex();
-  /** symbols whose last price came from before this process: their first tick may fire "late" alerts */
-  private readonly catchingUp = new Set<string>();
+  /** symbols whose last price came from before this process, with that price: their first tick may fire "late" alerts */
+  private readonly catchingUp = new Map<string, number>();
   private readonly commits = new PQueue({ concurrency: 1 });
   private evaluationsThisSecond = 0;
   private evaluationsPerSec = 0;
@@ -73,7 +73,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     for (const [symbol, price] of persisted) {
       const live = this.index.lastPrice(symbol);
       index.seedLastPrice(symbol, live ?? price);
-      if (live === undefined) this.catchingUp.add(symbol);
+      if (live === undefined) this.catchingUp.set(symbol, price);
     }
     let unloadable = 0;
     for await (const page of this.repository.activeAlerts()) {
@@ -103,9 +103,10 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
         staleTicksTotal.inc();
         continue;
       }
-      const late = this.catchingUp.delete(tick.symbol);
+      const priceBeforeRestart = this.catchingUp.get(tick.symbol) ?? null;
+      this.catchingUp.delete(tick.symbol);
       for (const fired of this.index.evaluate(tick.symbol, tick.price, tick.ts)) {
-        firings.set(fired.id, { alertId: fired.id, price: fired.price, atMs: fired.atMs, late });
+        firings.set(fired.id, { alertId: fired.id, price: fired.price, atMs: fired.atMs, priceBeforeRestart });
       }
     }
     this.countEvaluations(ticks.length);

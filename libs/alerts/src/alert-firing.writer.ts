@@ -10,10 +10,16 @@ export interface Firing {
   alertId: string;
   price: number;
   atMs: number;
-  late: boolean;
+  /**
+   * On the first tick of a symbol after a restart: the last price before the restart. The firing is late (the
+   * crossing happened while the server was down) unless that price already met the alert's condition: then
+   * nothing crossed, the alert was only never evaluated. Null on every other tick.
+   */
+  priceBeforeRestart: number | null;
 }
 
-export interface CommittedFiring extends Firing {
+export interface CommittedFiring extends Omit<Firing, 'priceBeforeRestart'> {
+  late: boolean;
   userId: string;
   symbol: string;
   condition: string;
@@ -56,7 +62,7 @@ const NOTIFICATION_OF_FIRED = `
       || ' ' || coalesce(trim_scale(price)::text, trim_scale(percent)::text || '%'),
     symbol || ' is at ' || trim_scale(tick_price)::text || (case when late then ' (the crossing happened while the server was down)' else '' end) || '.',
     jsonb_build_object('alertId', id, 'symbol', symbol, 'condition', condition, 'threshold', trim_scale(price)::text,
-      'percent', percent::text, 'price', trim_scale(tick_price)::text, 'late', late),
+      'percent', trim_scale(percent)::text, 'price', trim_scale(tick_price)::text, 'late', late),
     at
   from fired`;
 
@@ -74,14 +80,20 @@ export class AlertFiringWriter {
         update alerts a set
           status = case when a.frequency = 'once' then 'triggered' else a.status end,
           last_triggered_at = v.at, trigger_count = a.trigger_count + 1, updated_at = now()
-        from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, late boolean)
+        from jsonb_to_recordset(?::jsonb) as v(id uuid, tick_price numeric, at timestamptz, price_before_restart numeric)
         where a.id = v.id and a.status = 'active'
           and (a.expires_at is null or a.expires_at > v.at)
           -- after the cooldown, checked here too: another process's engine does not know this one's last firing
           and (a.last_triggered_at is null or (a.last_triggered_at < v.at and a.last_triggered_at + make_interval(secs => a.cooldown_sec) <= v.at))
         returning a.id, a.user_id, a.symbol, a.condition, a.price, a.percent, a.frequency, v.tick_price, v.at,
-          -- "late" means the crossing happened while this process was down: only alerts that existed before it started
-          (v.late and a.created_at < ?::timestamptz) as late
+          -- "late" means the crossing happened while this process was down: only alerts that existed before it started,
+          -- and not a level the price was already at (an alert created at a price that met it, never evaluated)
+          (v.price_before_restart is not null and a.created_at < ?::timestamptz and case a.condition
+             when 'above' then v.price_before_restart < a.price
+             when 'below' then v.price_before_restart > a.price
+             when 'pct_up' then false
+             when 'pct_down' then false
+             else true end) as late
       ), recorded as (
         -- no "on conflict": (alert_id, triggered_at) cannot repeat, since an alert fires only at a time after its
         -- last_triggered_at and the firing sets it; the unique index still guards it (by failing, not skipping)
@@ -98,7 +110,14 @@ export class AlertFiringWriter {
   async commit(firings: Firing[]): Promise<CommittedFiring[]> {
     if (!firings.length) return [];
     // rows travel as one bound JSON parameter: knex would splice JS arrays into comma lists
-    const batch = JSON.stringify(firings.map((f) => ({ id: f.alertId, tick_price: String(f.price), at: new Date(f.atMs).toISOString(), late: f.late })));
+    const batch = JSON.stringify(
+      firings.map((f) => ({
+        id: f.alertId,
+        tick_price: String(f.price),
+        at: new Date(f.atMs).toISOString(),
+        price_before_restart: f.priceBeforeRestart === null ? null : String(f.priceBeforeRestart),
+      })),
+    );
     // one statement is atomic on its own: no BEGIN and COMMIT round trips around it (the commit is the statement's)
     const committed = await queryBound<FiredRow>(this.em.fork(), this.fireRecordAndNotify, [batch, this.startedAt.toISOString()]);
     this.outbox.committed(committed.length);
