@@ -505,6 +505,8 @@ describe('alerts', () => {
     it.each([
       ['a page past 1,000,000', '/api/v1/alerts?page=100000000000000000000&pageSize=1', 'page'],
       ['page 1e20', '/api/v1/alerts?page=1e20', 'page'],
+      ['page abc', '/api/v1/alerts?page=abc', 'page: must be an integer'],
+      ['pageSize abc', '/api/v1/alerts?pageSize=abc', 'pageSize: must be an integer'],
       ['a symbol filter with a NUL character', '/api/v1/alerts?symbol=%00', 'symbol'],
     ])('rejects a list with %s', async (_label, path, field) => {
       const answer = await owner.get(path);

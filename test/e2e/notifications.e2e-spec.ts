@@ -256,6 +256,8 @@ describe('notifications', () => {
       for (const body of [{ mutedCategories: ['weather'] }, { channels: { sms: true } }, { digest: { windowSec: 1 } }, { channels: { telegram: 'no' } }]) {
         expect((await judy.put('/api/v1/notifications/preferences', body)).status).toBe(400);
       }
+      const notAnArray = await judy.put('/api/v1/notifications/preferences', { mutedCategories: 'alert' });
+      expect({ status: notAnArray.status, message: notAnArray.body.message }).toEqual({ status: 400, message: expect.stringContaining('mutedCategories: must be an array') });
       // null is refused, not read as "turn it back on" or passed to the database
       for (const body of [{ channels: { telegram: null } }, { digest: { windowSec: null } }, { digest: { enabled: null } }, { mutedCategories: null }]) {
         const answer = await judy.put('/api/v1/notifications/preferences', body);

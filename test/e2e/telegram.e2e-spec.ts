@@ -322,3 +322,28 @@ describe('telegram bot never reachable', () => {
     expect(ms).toBeLessThan(10_000);
   });
 });
+
+describe('telegram bot with registration closed', () => {
+  const fake = new FakeBotApi();
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    await fake.start();
+    server = await startBotServer(fake, { ALLOW_REGISTRATION: 'false' });
+    await waitForBotState(new ApiClient(server.url), 'online', 20_000);
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await fake.stop();
+  });
+
+  it('points a chat without an account to /link, not to a /start that cannot create one', async () => {
+    const chat = new TelegramChat(fake, newPrivateChatId());
+    expect((await chat.say('/start')).text).toContain('registration is closed');
+    const reply = await chat.say('/alerts');
+    expect(reply.text).toContain('Registration is closed');
+    expect(reply.text).toContain('/link');
+    expect(reply.text).not.toContain('Send /start');
+  });
+});

@@ -36,7 +36,7 @@ export class AlertCommands implements OnModuleInit {
 
   @BotCommand('alert', '<symbol> <above|below|crosses> <price> — set a price alert (no arguments: guided)')
   async alert(@Ctx() ctx: BotContext): Promise<void> {
-    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
     const args = commandArgs(ctx);
     if (args.length === 0) return this.askSymbol(ctx);
     if (args.length !== 3) return replyHtml(ctx, USAGE);
@@ -51,14 +51,14 @@ export class AlertCommands implements OnModuleInit {
 
   @BotCommand('alerts', '— your active alerts, with buttons to remove them')
   async list(@Ctx() ctx: BotContext): Promise<void> {
-    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
     const { text, keyboard } = await this.renderList(ctx.state.account.userId);
     await replyHtml(ctx, text, keyboard);
   }
 
   @BotCommand('remove', '<id> — remove an alert (the short id from /alerts is enough)')
   async remove(@Ctx() ctx: BotContext): Promise<void> {
-    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
     const [idOrPrefix] = commandArgs(ctx);
     if (!idOrPrefix) return replyHtml(ctx, 'Usage: /remove &lt;id&gt; — the ids are shown by /alerts.');
     const userId = ctx.state.account.userId;

@@ -11,17 +11,18 @@ export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
   @MayBeOmitted()
   @Type(() => Number)
-  @IsInt({ message: 'page: must be an integer' })
-  @Min(1, { message: 'page: must be >= 1' })
+  // class-validator runs the bottom decorator first: the type check, so "abc" is told it is not an integer
   @Max(MAX_PAGE, { message: `page: must be <= ${MAX_PAGE}` })
+  @Min(1, { message: 'page: must be >= 1' })
+  @IsInt({ message: 'page: must be an integer' })
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @MayBeOmitted()
   @Type(() => Number)
-  @IsInt({ message: 'pageSize: must be an integer' })
-  @Min(1, { message: 'pageSize: must be >= 1' })
   @Max(MAX_PAGE_SIZE, { message: `pageSize: must be <= ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: 'pageSize: must be >= 1' })
+  @IsInt({ message: 'pageSize: must be an integer' })
   pageSize: number = 50;
 }
 

@@ -9,6 +9,8 @@ export interface ChatAccount {
 
 export interface BotState {
   account?: ChatAccount;
+  /** whether /start may create an account on this server (ALLOW_REGISTRATION) */
+  registrationOpen?: boolean;
   command?: string;
 }
 

@@ -66,6 +66,7 @@ export const errorBoundary: MiddlewareFn<BotContext> = async (ctx, next) => {
 
 export function accountResolver(accounts: ChatAccountsService): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
+    ctx.state.registrationOpen = accounts.registrationOpen;
     if (ctx.chat) ctx.state.account = await accounts.find(ctx.chat.id);
     await next();
   };

@@ -31,6 +31,10 @@ export class ChatAccountsService {
     return account;
   }
 
+  get registrationOpen(): boolean {
+    return this.config.allowRegistration;
+  }
+
   /** /start in a private chat of someone new: a new account named after the Telegram user. */
   async createFor(chatId: number, telegramUsername: string | undefined): Promise<ChatAccount> {
     if (!this.config.allowRegistration) throw new DomainError('forbidden', 'registration is closed on this server');

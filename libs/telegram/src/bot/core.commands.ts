@@ -38,7 +38,7 @@ export class CoreCommands {
 
   @BotCommand('token', '— create an API key (private chats only)')
   async token(@Ctx() ctx: BotContext): Promise<void> {
-    if (!ctx.state.account) return replyHtml(ctx, notLinked());
+    if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
     if (ctx.chat?.type !== 'private') return replyHtml(ctx, 'For your safety I only send API keys in a private chat.');
     const issued = await this.keys.issue(ctx.state.account.userId, 'telegram');
     await replyHtml(ctx, `Your new API key (shown once, keep it secret):\n<code>${escapeHtml(issued.apiKey)}</code>\nRevoke it with DELETE /api/v1/me/api-keys/${issued.id}.`);
@@ -46,11 +46,18 @@ export class CoreCommands {
 
   @BotCommand('settings', '— your account and notification settings')
   async settings(@Ctx() ctx: BotContext): Promise<void> {
-    if (!ctx.state.account) return replyHtml(ctx, notLinked());
-    await replyHtml(ctx, `Account: <b>${escapeHtml(ctx.state.account.username)}</b>\nThis chat receives your notifications.\nChoose channels, muted categories and digests with GET/PUT /api/v1/notifications/preferences.`);
+    if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
+    await replyHtml(
+      ctx,
+      `Account: <b>${escapeHtml(ctx.state.account.username)}</b>\nYour notifications come to this chat unless you turned the Telegram channel off or muted their category.\n` +
+        'See and change channels, muted categories and digests with GET/PUT /api/v1/notifications/preferences.',
+    );
   }
 }
 
-export function notLinked(): string {
-  return 'This chat has no Tradepulse account yet. Send /start to create one, or /link &lt;code&gt; to attach an account made over the API.';
+/** The answer to a command that needs an account, in a chat that has none: what this server lets it do. */
+export function notLinked(ctx: BotContext): string {
+  return ctx.state.registrationOpen === false
+    ? 'This chat has no Tradepulse account. Registration is closed on this server: attach an existing account with /link &lt;code&gt; (get a code with POST /api/v1/me/telegram-link).'
+    : 'This chat has no Tradepulse account yet. Send /start to create one, or /link &lt;code&gt; to attach an account made over the API.';
 }

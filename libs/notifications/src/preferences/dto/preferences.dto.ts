@@ -34,9 +34,10 @@ export class UpdatePreferencesDto {
 
   @ApiPropertyOptional({ enum: NOTIFICATION_CATEGORIES, isArray: true, description: 'stored but not delivered' })
   @MayBeOmitted()
-  @IsArray()
-  @ArrayMaxSize(NOTIFICATION_CATEGORIES.length)
+  // the bottom decorator runs first: a string is told it is not an array, not that it is too long
   @IsIn(NOTIFICATION_CATEGORIES, { each: true })
+  @ArrayMaxSize(NOTIFICATION_CATEGORIES.length)
+  @IsArray({ message: 'mutedCategories: must be an array of categories' })
   mutedCategories?: NotificationCategory[];
 
   @ApiPropertyOptional({ type: DigestDto })
