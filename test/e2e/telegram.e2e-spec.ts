@@ -206,6 +206,20 @@ describe('telegram bot (polling)', () => {
     });
   });
 
+  describe('Telegram refusing a reply', () => {
+    it('sends a reply refused with 429 again after retry_after, instead of an apology', async () => {
+      const reader = chat();
+      const after = reader.mark();
+      fake.failNext('sendMessage', 1, { status: 429, retryAfter: 1 });
+      const reply = await reader.say('/price eth');
+      expect(reply.text).toContain('ETH/USDT');
+      const refused = fake.callsAfter(after, true).find((call) => call.method === 'sendMessage' && !call.ok)!;
+      expect(refused.errorCode).toBe(429);
+      expect(reply.at - refused.at).toBeGreaterThanOrEqual(1_000);
+      expect(reader.all().filter((call) => call.seq > after).map((call) => call.text)).toEqual([reply.text]);
+    });
+  });
+
   describe('a failing handler', () => {
     it('answers with a short apology when a Bot API call inside the handler fails, and keeps working', async () => {
       const frank = chat();

@@ -7,6 +7,7 @@ import type { BotContext } from './bot-context';
 import { isRegisteredCommand } from './bot-command.decorator';
 import { ChatAccountsService } from './chat-accounts.service';
 import { DialogueStore } from './dialogue-store';
+import { replyHtml, replyText } from './reply';
 
 const updatesTotal = counter({ name: 'tradepulse_telegram_updates_total', help: 'Telegram updates handled, by command', labelNames: ['command', 'outcome'] });
 const handlerSeconds = histogram({ name: 'tradepulse_telegram_handler_seconds', help: 'Telegram update handling time', labelNames: ['command'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
@@ -54,11 +55,11 @@ export const errorBoundary: MiddlewareFn<BotContext> = async (ctx, next) => {
     updatesTotal.inc({ command, outcome: 'error' });
     if (error instanceof DomainError) {
       // a message may quote what the user sent: cut to what one Telegram message holds
-      await ctx.reply(`⚠️ ${escapeHtml(shortened(error.message, MAX_ERROR_REPLY))}`, { parse_mode: 'HTML' }).catch(() => undefined);
+      await replyHtml(ctx, `⚠️ ${escapeHtml(shortened(error.message, MAX_ERROR_REPLY))}`).catch(() => undefined);
       return;
     }
     logger.error(`update ${ctx.update.update_id} (${command}) failed: ${(error as Error).stack ?? error}`);
-    await ctx.reply('Sorry, something went wrong on our side. Please try again in a moment.').catch(() => undefined);
+    await replyText(ctx, 'Sorry, something went wrong on our side. Please try again in a moment.').catch(() => undefined);
   } finally {
     end();
   }
@@ -115,11 +116,11 @@ export const callbackAnswer: MiddlewareFn<BotContext> = async (ctx, next) => {
 export const unknownCommandReply: MiddlewareFn<BotContext> = async (ctx, next) => {
   const command = commandOf(ctx);
   if (command && !isRegisteredCommand(command)) {
-    await ctx.reply(`I don't know /${shortened(command, 64)}. Send /help for the list of commands.`);
+    await replyText(ctx, `I don't know /${shortened(command, 64)}. Send /help for the list of commands.`);
     return;
   }
   if (!command && ctx.message && 'text' in ctx.message && ctx.chat?.type === 'private') {
-    await ctx.reply('Send a command, for example /price BTC/USDT or /alert. /help lists them all.');
+    await replyText(ctx, 'Send a command, for example /price BTC/USDT or /alert. /help lists them all.');
     return;
   }
   await next();
