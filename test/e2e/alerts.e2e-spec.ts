@@ -371,6 +371,22 @@ describe('alerts', () => {
       expect((await waitForTriggers(owner, alert.id))[0].price).toBe('179');
     });
 
+    it("measures a pct_up alert's move from when it was set, whether or not another user watches that window", async () => {
+      const symbol = ownSymbol();
+      const other = await user('pctother');
+      const owner = await user('pctmine');
+      const watching = await createAlert(other, { symbol, condition: 'pct_up', percent: 5, windowSec: 300 });
+      await sendTicks(admin, { symbol, price: 100 });
+      const mine = await createAlert(owner, { symbol, condition: 'pct_up', percent: 5, windowSec: 300 });
+      // the other user's alert saw 100; mine was set after it: 100 → 106 is not a move it watched
+      await sendTicks(admin, { symbol, price: 106 });
+      await waitForTriggers(other, watching.id);
+      await tickAndSettle(owner, admin, symbol, 106.5);
+      expect(await triggersOf(owner, mine.id)).toEqual([]);
+      await sendTicks(admin, { symbol, price: 111.4 }); // 5.1 % over its first tick, 106
+      expect((await waitForTriggers(owner, mine.id))[0].price).toBe('111.4');
+    });
+
     it('does not fire pct_up for a rise spread over more than windowSec', async () => {
       const symbol = ownSymbol();
       const owner = await user('pctslow');

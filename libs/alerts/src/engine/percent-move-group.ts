@@ -8,6 +8,11 @@ import { ThresholdSide } from './threshold-book';
  * tick the alerts it satisfies are a prefix of the percents in ascending order. Sides hold slots keyed
  * by percent: an "armed" side pops the smallest percent first (like a rising book side, since a
  * growing move reaches small percents first), a "re-arm" side pops the largest first.
+ *
+ * An alert's window holds the ticks since it was set, never earlier ones: its group's window started empty
+ * with it (or had emptied), so one symbol may have several groups of one windowSec, younger ones knowing
+ * less history. Once every tick from before a younger group is out of the window, both windows hold the same
+ * ticks and the younger group merges into the older.
  */
 export class PercentMoveGroup {
   readonly window: PriceWindow;
@@ -16,8 +21,40 @@ export class PercentMoveGroup {
   readonly downArmed = new ThresholdSide('rising');
   readonly downRearm = new ThresholdSide('falling');
 
-  constructor(readonly windowSec: number) {
+  /** `startedAfterMs`: the symbol's clock when the group began; every tick it holds came after that */
+  constructor(
+    readonly windowSec: number,
+    readonly startedAfterMs: number,
+  ) {
     this.window = new PriceWindow(windowSec * 1000);
+  }
+
+  /** Whether an alert set now may join: the window holds no tick (so none from before the alert). */
+  isEmptyAt(clockMs: number): boolean {
+    this.window.advanceTo(clockMs);
+    return Number.isNaN(this.window.min());
+  }
+
+  /** Whether this younger group's window now holds exactly the ticks of an older one's (`clockMs`: the symbol's). */
+  caughtUpAt(clockMs: number): boolean {
+    return this.startedAfterMs < clockMs - this.window.spanMs;
+  }
+
+  /** Hands every alert over to `older`, in the same armed or re-arm state; calls `moved` for each. */
+  mergeInto(older: PercentMoveGroup, thresholdOf: (slot: number) => number, moved: (slot: number) => void): void {
+    const pairs: Array<[ThresholdSide, ThresholdSide]> = [
+      [this.upArmed, older.upArmed],
+      [this.upRearm, older.upRearm],
+      [this.downArmed, older.downArmed],
+      [this.downRearm, older.downRearm],
+    ];
+    for (const [from, to] of pairs) {
+      while (from.size > 0) {
+        const slot = from.pop();
+        to.insert(thresholdOf(slot), slot);
+        moved(slot);
+      }
+    }
   }
 
   get size(): number {

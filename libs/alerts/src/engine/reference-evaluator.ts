@@ -14,6 +14,8 @@ interface TrackedAlert {
    */
   armed: boolean | undefined;
   lastFiredAtMs: number | undefined;
+  /** pct: the ticks of its symbol since it was set (kept when re-added with the same symbol and window) */
+  ticks: WindowTick[];
 }
 
 interface WindowTick {
@@ -26,8 +28,6 @@ export class ReferenceEvaluator {
   private readonly bySymbol = new Map<string, TrackedAlert[]>();
   private readonly prices = new Map<string, number>();
   private readonly clocks = new Map<string, number>();
-  /** Per symbol and windowSec: ticks seen since a pct alert with that window existed (no earlier history). */
-  private readonly windows = new Map<string, Map<number, WindowTick[]>>();
 
   constructor(private readonly batchSize = 50) {}
 
@@ -40,21 +40,16 @@ export class ReferenceEvaluator {
     if (replaced) this.detach(replaced);
     const sameTrigger = replaced && isLevel(alert) && replaced.alert.condition === alert.condition && replaced.alert.price === alert.price && replaced.alert.symbol === alert.symbol;
     const armed = sameTrigger ? replaced.armed : this.armedOnAdd(alert);
-    const entry: TrackedAlert = { alert: { ...alert }, armed, lastFiredAtMs: alert.lastFiredAtMs };
+    const sameWindow = replaced && isPercent(alert) && isPercent(replaced.alert) && replaced.alert.windowSec === alert.windowSec && replaced.alert.symbol === alert.symbol;
+    const entry: TrackedAlert = { alert: { ...alert }, armed, lastFiredAtMs: alert.lastFiredAtMs, ticks: sameWindow ? replaced.ticks : [] };
     this.tracked.set(alert.id, entry);
     this.listOf(alert.symbol).push(entry);
-    if (alert.windowSec !== undefined && isPercent(alert)) {
-      const windows = this.windowsOf(alert.symbol);
-      if (!windows.has(alert.windowSec)) windows.set(alert.windowSec, []);
-    }
-    if (replaced) this.pruneWindows(replaced.alert.symbol);
   }
 
   remove(id: string): boolean {
     const entry = this.tracked.get(id);
     if (!entry) return false;
     this.detach(entry);
-    this.pruneWindows(entry.alert.symbol);
     return true;
   }
 
@@ -83,15 +78,14 @@ export class ReferenceEvaluator {
       }
     }
     for (const entry of spent) this.detach(entry);
-    this.pruneWindows(symbol);
-    for (const ticks of this.windowsOf(symbol).values()) ticks.push({ atMs: clock, price });
+    for (const entry of list) if (isPercent(entry.alert)) entry.ticks.push({ atMs: clock, price });
     this.prices.set(symbol, price);
     return fired;
   }
 
   private fires(entry: TrackedAlert, prev: number | undefined, cur: number, clock: number, atMs: number): boolean {
     const { alert } = entry;
-    const satisfied = this.satisfied(alert, prev, cur, clock);
+    const satisfied = this.satisfied(alert, prev, cur, clock, entry.ticks);
     if (alert.frequency === 'once') return satisfied;
     if (isRegion(alert)) {
       if (entry.armed === undefined) {
@@ -118,7 +112,8 @@ export class ReferenceEvaluator {
     return price === undefined ? undefined : !this.satisfied(alert, undefined, price, 0);
   }
 
-  private satisfied(alert: IndexedAlert, prev: number | undefined, cur: number, clock: number): boolean {
+  /** `ticks`: a pct alert's ticks since it was set */
+  private satisfied(alert: IndexedAlert, prev: number | undefined, cur: number, clock: number, ticks: readonly WindowTick[] = []): boolean {
     const p = alert.price as number;
     switch (alert.condition) {
       case 'above':
@@ -132,20 +127,14 @@ export class ReferenceEvaluator {
       case 'crosses':
         return prev !== undefined && ((prev < p && p <= cur) || (prev > p && p >= cur));
       case 'pct_up': {
-        const window = this.windowPrices(alert, clock);
+        const window = windowPrices(alert, ticks, clock);
         return window.length > 0 && risenByPercent(cur, Math.min(...window), alert.percent as number);
       }
       case 'pct_down': {
-        const window = this.windowPrices(alert, clock);
+        const window = windowPrices(alert, ticks, clock);
         return window.length > 0 && fallenByPercent(cur, Math.max(...window), alert.percent as number);
       }
     }
-  }
-
-  private windowPrices(alert: IndexedAlert, clock: number): number[] {
-    const windowSec = alert.windowSec as number;
-    const ticks = this.windowsOf(alert.symbol).get(windowSec) ?? [];
-    return ticks.filter((tick) => tick.atMs >= clock - windowSec * 1000).map((tick) => tick.price);
   }
 
   private detach(entry: TrackedAlert): void {
@@ -154,25 +143,18 @@ export class ReferenceEvaluator {
     list.splice(list.indexOf(entry), 1);
   }
 
-  private pruneWindows(symbol: string): void {
-    const windows = this.windowsOf(symbol);
-    for (const windowSec of windows.keys()) {
-      const used = this.listOf(symbol).some((e) => isPercent(e.alert) && e.alert.windowSec === windowSec);
-      if (!used) windows.delete(windowSec);
-    }
-  }
-
   private listOf(symbol: string): TrackedAlert[] {
     let list = this.bySymbol.get(symbol);
     if (!list) this.bySymbol.set(symbol, (list = []));
     return list;
   }
 
-  private windowsOf(symbol: string): Map<number, WindowTick[]> {
-    let windows = this.windows.get(symbol);
-    if (!windows) this.windows.set(symbol, (windows = new Map()));
-    return windows;
-  }
+}
+
+/** The prices of the ticks since a pct alert was set that are at most its windowSec old. */
+function windowPrices(alert: IndexedAlert, ticks: readonly WindowTick[], clock: number): number[] {
+  const windowSec = alert.windowSec as number;
+  return ticks.filter((tick) => tick.atMs >= clock - windowSec * 1000).map((tick) => tick.price);
 }
 
 function isPercent(alert: IndexedAlert): boolean {

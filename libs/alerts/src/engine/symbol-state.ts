@@ -50,8 +50,13 @@ export class SymbolState {
     this.rearmFallingEnd = this.rearm.falling.peekThreshold();
   }
 
-  groupFor(windowSec: number): PercentMoveGroup | undefined {
-    return this.groups.find((group) => group.windowSec === windowSec);
+  /** The group an alert of this windowSec set now joins: the youngest of them, if no tick is in its window. */
+  joinableGroup(windowSec: number): PercentMoveGroup | undefined {
+    for (let i = this.groups.length - 1; i >= 0; i--) {
+      const group = this.groups[i];
+      if (group.windowSec === windowSec) return group.isEmptyAt(this.clockMs) ? group : undefined;
+    }
+    return undefined;
   }
 
   dropEmptyGroups(): void {

@@ -57,7 +57,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-const scenario = fc.array(opArb, { minLength: 1, maxLength: 120 });
+// 'medium' size: scenarios of tens of ops, long enough to set alerts after ticks, re-add them and let windows expire
+const scenario = fc.array(opArb, { minLength: 1, maxLength: 120, size: 'medium' });
 
 interface Step {
   engine: string[];

@@ -203,6 +203,30 @@ describe('TriggerIndex: percent moves', () => {
     expect(run(index, [110, 116], 'BTCUSDT', 1000)).toEqual([[], [a.id]]);
   });
 
+  it("measures an alert's move from when it was set, whatever other alerts of that window saw before", () => {
+    const index = new TriggerIndex();
+    const early = alert({ condition: 'pct_up', percent: 5, windowSec: 60 });
+    index.add(early);
+    index.evaluate('BTCUSDT', 100, 0);
+    // set at 100 after the 100 tick, like an alert of another user: 100 → 106 happened before it counts for it
+    const late = alert({ condition: 'pct_up', percent: 5, windowSec: 60 });
+    index.add(late);
+    expect(index.evaluate('BTCUSDT', 106, 1000).map((f) => f.id)).toEqual([early.id]);
+    // from its own first tick (106), 111.3 is 5 % up
+    expect(index.evaluate('BTCUSDT', 111.3, 2000).map((f) => f.id)).toEqual([late.id]);
+  });
+
+  it('joins the windows of alerts set at different times once the older ticks left the window, firing as before', () => {
+    const index = new TriggerIndex();
+    const first = alert({ condition: 'pct_down', percent: 10, windowSec: 2, frequency: 'every_time' });
+    index.add(first);
+    index.evaluate('BTCUSDT', 100, 0);
+    const second = alert({ condition: 'pct_down', percent: 10, windowSec: 2, frequency: 'every_time' });
+    index.add(second);
+    // 0 s: first sees 100; 1 s: both see 95; 5 s: the 100 is long gone, both windows hold the same ticks
+    expect(run(index, [95, 95, 95, 95, 85], 'BTCUSDT', 1000).map((ids) => ids.sort())).toEqual([[], [], [], [], [first.id, second.id].sort()]);
+  });
+
   it('re-fires an every_time pct alert only after the condition was false', () => {
     const index = new TriggerIndex();
     const a = alert({ condition: 'pct_up', percent: 10, windowSec: 60, frequency: 'every_time' });

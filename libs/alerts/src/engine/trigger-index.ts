@@ -34,6 +34,8 @@ export class TriggerIndex {
   private readonly slots = new AlertSlots();
   private readonly bySymbol = new Map<string, SymbolState>();
   private readonly states: SymbolState[] = [];
+  /** The group of each pct alert's slot (a symbol may hold several groups of one windowSec). */
+  private readonly percentGroups = new Map<number, PercentMoveGroup>();
   /** Output of the tick being evaluated; NOTHING_FIRED until something fires (most ticks allocate nothing). */
   private fired: FiredAlert[] = NOTHING_FIRED;
 
@@ -53,6 +55,7 @@ export class TriggerIndex {
     const replacedState = replaced === undefined ? undefined : this.stateOfSlot(replaced);
     const threshold = code >= PCT_UP ? (alert.percent as number) : (alert.price as number);
     const kept = replaced === undefined ? undefined : this.keptPlacement(replaced, code, alert.symbol, threshold);
+    const keptGroup = replaced === undefined ? undefined : this.keptGroup(replaced, code, alert);
     if (replaced !== undefined) this.unindex(replaced, LEGS[this.slots.condition[replaced]]);
 
     const state = this.stateOf(alert.symbol);
@@ -68,7 +71,7 @@ export class TriggerIndex {
     state.alertCount++;
 
     const byLastPrice = !ARMED_ON_ADD[code] || (alert.placeByLastPrice === true && alert.frequency === 'every_time');
-    if (code >= PCT_UP) this.armPercent(state, slot, code, s.windowSec[slot]);
+    if (code >= PCT_UP) this.armPercent(state, slot, code, keptGroup ?? this.groupToJoin(state, s.windowSec[slot]));
     else if (kept !== undefined) this.restorePlacement(state, slot, kept);
     else if (!byLastPrice) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
     else if (Number.isNaN(state.lastPrice)) this.markPending(state, slot);
@@ -143,6 +146,7 @@ export class TriggerIndex {
   // The window holds the ticks before this one, so it is read before the price is pushed.
   private applyToPercentMoves(state: SymbolState, price: number, atMs: number): void {
     const groups = state.groups;
+    if (groups.length > 1) this.mergeCaughtUpGroups(state);
     for (let i = groups.length - 1; i >= 0; i--) {
       const g = groups[i];
       g.window.advanceTo(state.clockMs);
@@ -188,11 +192,37 @@ export class TriggerIndex {
     armedSide.insert(this.slots.threshold[slot], slot);
   }
 
-  private armPercent(state: SymbolState, slot: number, code: number, windowSec: number): void {
-    let group = state.groupFor(windowSec);
-    if (!group) state.groups.push((group = new PercentMoveGroup(windowSec)));
+  private armPercent(state: SymbolState, slot: number, code: number, group: PercentMoveGroup): void {
+    this.percentGroups.set(slot, group);
     if (code === PCT_UP) this.arm(slot, LEG_UP, group.upArmed);
     else this.arm(slot, LEG_DOWN, group.downArmed);
+  }
+
+  /** A group whose window holds no tick yet, so that no tick from before the alert counts for it. */
+  private groupToJoin(state: SymbolState, windowSec: number): PercentMoveGroup {
+    let group = state.joinableGroup(windowSec);
+    if (!group) state.groups.push((group = new PercentMoveGroup(windowSec, state.clockMs)));
+    return group;
+  }
+
+  /** A pct alert re-added with the same symbol and window keeps its group, and so the ticks seen since it was set. */
+  private keptGroup(replaced: number, code: number, alert: IndexedAlert): PercentMoveGroup | undefined {
+    const s = this.slots;
+    const same = code >= PCT_UP && s.condition[replaced] >= PCT_UP && s.windowSec[replaced] === alert.windowSec && this.stateOfSlot(replaced).symbol === alert.symbol;
+    return same ? this.percentGroups.get(replaced) : undefined;
+  }
+
+  /** Merges each group whose window caught up with an older one of the same windowSec into that older one. */
+  private mergeCaughtUpGroups(state: SymbolState): void {
+    const groups = state.groups;
+    for (let young = groups.length - 1; young > 0; young--) {
+      const group = groups[young];
+      if (!group.caughtUpAt(state.clockMs)) continue;
+      const older = groups.findIndex((other, at) => at < young && other.windowSec === group.windowSec);
+      if (older < 0) continue;
+      group.mergeInto(groups[older], (slot) => this.slots.threshold[slot], (slot) => this.percentGroups.set(slot, groups[older]));
+      groups.splice(young, 1);
+    }
   }
 
   /**
@@ -249,7 +279,8 @@ export class TriggerIndex {
     if (flags & PENDING) {
       state.pending.splice(state.pending.indexOf(slot), 1);
     } else if (code >= PCT_UP) {
-      const group = state.groupFor(s.windowSec[slot]) as PercentMoveGroup;
+      const group = this.percentGroups.get(slot) as PercentMoveGroup;
+      this.percentGroups.delete(slot);
       const armed = (flags & legs) !== 0;
       if (code === PCT_UP && legs) (armed ? group.upArmed : group.upRearm).remove(threshold, slot);
       if (code === PCT_DOWN && legs) (armed ? group.downArmed : group.downRearm).remove(threshold, slot);
