@@ -90,6 +90,15 @@ describe('telegram bot (webhook mode)', () => {
     expect(reply.text).toContain(`user${chat.id}`);
   });
 
+  it('answers 400 to an update_id that is not a non-negative integer, and handles nothing', async () => {
+    const chat = new TelegramChat(fake, newPrivateChatId());
+    for (const updateId of [1e20, 1.5, -1]) {
+      const answer = await postUpdate(webhookUrl, JSON.stringify(commandUpdate(updateId, chat.id, '/start')), SECRET);
+      expect({ updateId, status: answer.status }).toEqual({ updateId, status: 400 });
+    }
+    expect(chat.all()).toHaveLength(0);
+  });
+
   it('handles an update_id posted twice only once', async () => {
     const chat = new TelegramChat(fake, newPrivateChatId());
     const replayedBefore = counterValue((await admin.get('/metrics')).text, 'tradepulse_telegram_webhook_replayed_total');

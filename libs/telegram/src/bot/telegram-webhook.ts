@@ -55,8 +55,9 @@ export class TelegramWebhook implements OnModuleInit {
 
   private async receive(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const update = request.body as Update | undefined;
-    if (!update || typeof update.update_id !== 'number') {
-      await reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: 'body: expected a Telegram Update with update_id' });
+    // Telegram's update ids are non-negative integers well inside a signed 64-bit column (and a JS safe integer)
+    if (!update || !Number.isSafeInteger(update.update_id) || update.update_id < 0) {
+      await reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: 'body: expected a Telegram Update with an integer update_id >= 0' });
       return;
     }
     const claimed = await this.em
