@@ -2,10 +2,10 @@
 // firing that reaches the chat that set the alert.
 import { FakeBotApi } from '../fakes/telegram';
 import { sendTicks, waitForTriggers } from './support/alerts-helpers';
-import { ApiClient } from './support/api-client';
+import { ApiClient, uniqueName } from './support/api-client';
 import { RunningServer } from './support/server-process';
 import {
-  API_KEY, buttonsOf, callbackAnswer, isHelp, newPrivateChatId, REPLY_MS, startBotServer, TelegramChat, waitForBotState,
+  API_KEY, buttonsOf, callbackAnswer, isHelp, newGroupChatId, newPrivateChatId, REPLY_MS, startBotServer, TelegramChat, waitForBotState,
 } from './support/telegram-helpers';
 
 /** How long a firing may take to reach Telegram: outbox relay, notification batch window (2 s), throttled sender. */
@@ -125,6 +125,21 @@ describe('telegram alert commands', () => {
       expect(created.text).toContain('BTC/USDT above 65000');
       const [alert] = await activeAlerts(rest);
       expect(alert).toMatchObject({ symbol: 'BTC/USDT', condition: 'above', price: '65000' });
+    });
+
+    it("keeps one member's dialogue in a group: another member's chatter is not an answer", async () => {
+      const owner = await anonymous.register(uniqueName('grouper'));
+      const groupId = newGroupChatId();
+      const alice = new TelegramChat(fake, groupId, { id: 9_100_001, username: 'alice_g' });
+      const bob = new TelegramChat(fake, groupId, { id: 9_100_002, username: 'bob_g' });
+      expect((await alice.say(`/link ${(await owner.post('/api/v1/me/telegram-link')).body.code}`)).text).toContain('linked');
+      expect((await alice.say('/alert')).text).toContain('Which symbol?');
+      const after = alice.mark();
+      fake.sendText(groupId, 'lol what', { id: 9_100_002, username: 'bob_g' });
+      // a barrier from bob: everything his chatter caused has been sent by the time /help is answered
+      await bob.sayAndAwait('/help', isHelp);
+      expect(alice.all().filter((call) => call.seq > after && !isHelp(call))).toEqual([]);
+      expect((await alice.say('ETH')).text).toContain('ETH/USDT');
     });
 
     it('takes typed answers as well as buttons, and "cancel" ends it without an alert', async () => {

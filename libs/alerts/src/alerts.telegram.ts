@@ -83,7 +83,7 @@ export class AlertCommands implements OnModuleInit {
   @Action(/^alert:(sym|cond|confirm|cancel):?(.*)$/)
   async dialogueButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
     await ctx.answerCbQuery();
-    const dialogue = ctx.chat ? await this.dialogues.get<AlertDraft>(ctx.chat.id) : undefined;
+    const dialogue = ctx.chat ? await this.dialogues.get<AlertDraft>(ctx) : undefined;
     if (!dialogue || dialogue.name !== 'alert') return replyHtml(ctx, 'That question has expired. Send /alert to start again.');
     const [, kind, value] = ctx.match;
     const answer = kind === 'confirm' ? 'yes' : kind === 'cancel' ? 'no' : value;
@@ -91,17 +91,16 @@ export class AlertCommands implements OnModuleInit {
   }
 
   private async askSymbol(ctx: BotContext): Promise<void> {
-    await this.dialogues.save<AlertDraft>(ctx.chat!.id, { name: 'alert', step: 'symbol', data: {} });
+    await this.dialogues.save<AlertDraft>(ctx, { name: 'alert', step: 'symbol', data: {} });
     const buttons = this.market.prices.symbols.map((s) => ({ text: s, callback_data: `alert:sym:${s}` }));
     await replyHtml(ctx, 'Which symbol? Tap one or type it.', { inline_keyboard: chunk(buttons, 3) });
   }
 
   private async continueDialogue(ctx: BotContext, text: string, dialogue: Dialogue<AlertDraft>): Promise<void> {
-    const chatId = ctx.chat!.id;
     const draft = dialogue.data;
     const answer = text.trim();
     if (/^(cancel|stop)$/i.test(answer) || (dialogue.step === 'confirm' && /^(no|n)$/i.test(answer))) {
-      await this.dialogues.end(chatId);
+      await this.dialogues.end(ctx);
       return replyHtml(ctx, 'Cancelled. Nothing was set.');
     }
     switch (dialogue.step) {
@@ -109,27 +108,27 @@ export class AlertCommands implements OnModuleInit {
         const symbol = this.market.prices.resolve(answer);
         if (!symbol) return replyHtml(ctx, `Unknown symbol "${escapeHtml(answer)}". Known: ${this.market.prices.symbols.join(', ')}. Type one, or "cancel".`);
         const current = this.market.prices.get(symbol);
-        await this.dialogues.save(chatId, { name: 'alert', step: 'condition', data: { symbol } });
+        await this.dialogues.save(ctx, { name: 'alert', step: 'condition', data: { symbol } });
         const buttons = CONDITIONS.map((c) => ({ text: c, callback_data: `alert:cond:${c}` }));
         return replyHtml(ctx, `<b>${symbol}</b> is at ${current ? current.price : 'no price yet'}.\nAlert me when the price is…`, { inline_keyboard: [buttons] });
       }
       case 'condition': {
         const condition = answer.toLowerCase() as CommandCondition;
         if (!CONDITIONS.includes(condition)) return replyHtml(ctx, 'Choose above, below or crosses (or "cancel").');
-        await this.dialogues.save(chatId, { name: 'alert', step: 'price', data: { ...draft, condition } });
+        await this.dialogues.save(ctx, { name: 'alert', step: 'price', data: { ...draft, condition } });
         return replyHtml(ctx, `${condition} which price? Send a number, e.g. 70000.`);
       }
       case 'price': {
         const price = parsePrice(answer);
         if (price === undefined) return replyHtml(ctx, `${notAPrice(answer)} Or "cancel".`);
-        await this.dialogues.save(chatId, { name: 'alert', step: 'confirm', data: { ...draft, price } });
+        await this.dialogues.save(ctx, { name: 'alert', step: 'confirm', data: { ...draft, price } });
         return replyHtml(ctx, `Set an alert: <b>${draft.symbol} ${draft.condition} ${price}</b>?`, {
           inline_keyboard: [[{ text: '✅ Set it', callback_data: 'alert:confirm' }, { text: 'Cancel', callback_data: 'alert:cancel' }]],
         });
       }
       case 'confirm': {
         if (!/^(yes|y|ok)$/i.test(answer)) return replyHtml(ctx, 'Answer yes to set the alert, or no to cancel.');
-        await this.dialogues.end(chatId);
+        await this.dialogues.end(ctx);
         return this.create(ctx, draft as Required<AlertDraft>);
       }
     }

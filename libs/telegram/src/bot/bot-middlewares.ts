@@ -79,10 +79,10 @@ export function dialogueRouter(dialogues: DialogueStore): MiddlewareFn<BotContex
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
     if (!ctx.chat || text === undefined) return next();
     if (text.startsWith('/')) {
-      await dialogues.end(ctx.chat.id);
+      await dialogues.end(ctx);
       return next();
     }
-    const dialogue = await dialogues.get<Record<string, unknown>>(ctx.chat.id);
+    const dialogue = await dialogues.get<Record<string, unknown>>(ctx);
     const handler = dialogue && dialogues.handler(dialogue.name);
     if (!dialogue || !handler) return next();
     await handler(ctx, text, dialogue);

@@ -1,5 +1,6 @@
-// Multi-step conversations (the guided /alert) keep their state in the cache, keyed by chat, with a timeout,
-// so that any process of a distributed deployment can take the next message.
+// Multi-step conversations (the guided /alert) keep their state in the cache, keyed by chat and member, with a
+// timeout, so that any process of a distributed deployment can take the next message. In a group each member has
+// their own: someone else's chatter is not an answer.
 import { Injectable } from '@nestjs/common';
 import { AppCache } from '@tradepulse/platform';
 import type { BotContext } from './bot-context';
@@ -31,19 +32,20 @@ export class DialogueStore {
     return handlers.get(name);
   }
 
-  get<S>(chatId: number): Promise<Dialogue<S> | undefined> {
-    return this.cache.get<Dialogue<S>>(key(chatId));
+  /** The dialogue of the member who sent this update, in this chat. */
+  get<S>(ctx: BotContext): Promise<Dialogue<S> | undefined> {
+    return this.cache.get<Dialogue<S>>(key(ctx));
   }
 
-  save<S>(chatId: number, dialogue: Dialogue<S>): Promise<void> {
-    return this.cache.set(key(chatId), dialogue, DIALOGUE_TTL_MS);
+  save<S>(ctx: BotContext, dialogue: Dialogue<S>): Promise<void> {
+    return this.cache.set(key(ctx), dialogue, DIALOGUE_TTL_MS);
   }
 
-  end(chatId: number): Promise<void> {
-    return this.cache.del(key(chatId));
+  end(ctx: BotContext): Promise<void> {
+    return this.cache.del(key(ctx));
   }
 }
 
-function key(chatId: number): string {
-  return `tg-dialogue:${chatId}`;
+function key(ctx: BotContext): string {
+  return `tg-dialogue:${ctx.chat?.id}:${ctx.from?.id ?? ctx.chat?.id}`;
 }
