@@ -70,7 +70,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     const index = new TriggerIndex();
     const persisted = await this.market.persistedPrices();
     this.catchingUp.clear();
-    for (const [symbol, price] of persisted) {
+    for (const [symbol, { price }] of persisted) {
       const live = this.index.lastPrice(symbol);
       index.seedLastPrice(symbol, live ?? price);
       if (live === undefined) this.catchingUp.set(symbol, price);
@@ -81,7 +81,7 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
         // one row the index cannot hold (stored by an older version that let a bad value through) must not stop
         // the start or the other alerts: it stays in the database, listed, and is named here
         try {
-          index.add(toIndexedAlert(alert, atStart));
+          index.add(toIndexedAlert(alert, atStart, persisted.get(alert.symbol)?.atMs));
         } catch (error) {
           unloadable++;
           this.logger.error(`alert ${alert.id} is not evaluated: ${(error as Error).message}`);

@@ -35,10 +35,13 @@ export function toAlertView(alert: AlertFields): AlertView {
 
 /**
  * `reloaded`: read back from the database at start, where an every_time alert that has fired is placed by the last
- * price (it fired in a region the price may still be in). Not after a failed commit: the alert whose firing did not
- * commit would then stay silent; armed, it fires again, at worst once more than needed.
+ * price (it fired in a region the price may still be in), or, when it fired after that price was persisted
+ * (`persistedPriceAtMs`, the tick time of the symbol's persisted price), as at its threshold. Not after a failed
+ * commit: the alert whose firing did not commit would then stay silent; armed, it fires again, at worst once more
+ * than needed.
  */
-export function toIndexedAlert(alert: AlertFields, reloaded = false): IndexedAlert {
+export function toIndexedAlert(alert: AlertFields, reloaded = false, persistedPriceAtMs?: number): IndexedAlert {
+  const firedAtMs = alert.lastTriggeredAt?.getTime();
   return {
     id: alert.id,
     symbol: alert.symbol,
@@ -50,5 +53,6 @@ export function toIndexedAlert(alert: AlertFields, reloaded = false): IndexedAle
     cooldownMs: alert.cooldownSec * 1000,
     lastFiredAtMs: alert.lastTriggeredAt ? alert.lastTriggeredAt.getTime() : undefined,
     placeByLastPrice: reloaded && alert.frequency === 'every_time' && Boolean(alert.lastTriggeredAt),
+    firedAfterLastPrice: reloaded && alert.frequency === 'every_time' && firedAtMs !== undefined && firedAtMs > (persistedPriceAtMs ?? Number.NEGATIVE_INFINITY),
   };
 }

@@ -16,13 +16,19 @@ const tickLag = gauge({ name: 'tradepulse_market_last_tick_lag_ms', help: 'Age o
 
 const PERSIST_INTERVAL_MS = 1000;
 
+/** A symbol's last price as an earlier process persisted it, and the time of its tick. */
+export interface PersistedPrice {
+  price: number;
+  atMs: number;
+}
+
 @Injectable()
 export class MarketDataService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('MarketData');
   readonly prices: PriceBook;
   readonly candles = new CandleBook();
   /** last prices found in the database at start: what the market looked like before this process */
-  private persistedAtStart?: Promise<Map<string, number>>;
+  private persistedAtStart?: Promise<Map<string, PersistedPrice>>;
   private readonly dirty = new Set<string>();
   private persistTimer?: NodeJS.Timeout;
   private lastTickLagMs = 0;
@@ -83,19 +89,20 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     return ticks;
   }
 
-  /** Last prices found in the database at start: where the market was before this process (loaded once). */
-  persistedPrices(): Promise<Map<string, number>> {
+  /** Last prices found in the database at start, with their tick times: where the market was before this process (loaded once). */
+  persistedPrices(): Promise<Map<string, PersistedPrice>> {
     this.persistedAtStart ??= this.loadPersistedPrices();
     return this.persistedAtStart;
   }
 
-  private async loadPersistedPrices(): Promise<Map<string, number>> {
-    const prices = new Map<string, number>();
+  private async loadPersistedPrices(): Promise<Map<string, PersistedPrice>> {
+    const prices = new Map<string, PersistedPrice>();
     for (const row of await this.lastPrices.all()) {
       if (!this.prices.has(row.symbol)) continue;
-      prices.set(row.symbol, row.price);
       // a time ahead of the clock (stored before tick times were checked) would hold back every real tick after it
-      this.prices.set(row.symbol, row.price, Math.min(row.updatedAtMs, Date.now()));
+      const atMs = Math.min(row.updatedAtMs, Date.now());
+      prices.set(row.symbol, { price: row.price, atMs });
+      this.prices.set(row.symbol, row.price, atMs);
     }
     return prices;
   }

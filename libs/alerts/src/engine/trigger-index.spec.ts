@@ -93,6 +93,21 @@ describe('TriggerIndex: above / below', () => {
   });
 });
 
+describe('TriggerIndex: every_time alerts that fired after the persisted price (a process killed within the second)', () => {
+  it('does not fire them again for the crossing they already fired on, only on the next one', () => {
+    const index = new TriggerIndex();
+    // persisted 100; each fired at 111, whose price the killed process never persisted
+    index.seedLastPrice('BTCUSDT', 100);
+    const fired = { frequency: 'every_time' as const, lastFiredAtMs: 0, placeByLastPrice: true, firedAfterLastPrice: true };
+    const above = alert({ condition: 'above', price: 105, ...fired });
+    const up = alert({ condition: 'crosses_up', price: 105, ...fired });
+    const both = alert({ condition: 'crosses', price: 105, ...fired });
+    for (const a of [above, up, both]) index.add(a);
+    const ids = run(index, [112, 104, 106], 'BTCUSDT', 1000).map((tick) => [...tick].sort());
+    expect(ids).toEqual([[], [both.id], [above.id, up.id, both.id].sort()]);
+  });
+});
+
 describe('TriggerIndex: crossings', () => {
   it('fires crosses_up only when the previous price was under and the tick is at or over', () => {
     const index = new TriggerIndex();

@@ -74,6 +74,7 @@ export class TriggerIndex {
     if (code >= PCT_UP) this.armPercent(state, slot, code, keptGroup ?? this.groupToJoin(state, s.windowSec[slot]));
     else if (kept !== undefined) this.restorePlacement(state, slot, kept);
     else if (!byLastPrice) this.arm(slot, LEGS[code], LEGS[code] === LEG_UP ? state.armed.rising : state.armed.falling);
+    else if (alert.firedAfterLastPrice === true && alert.frequency === 'every_time') this.placeByPrice(state, slot, threshold);
     else if (Number.isNaN(state.lastPrice)) this.markPending(state, slot);
     else this.placeByPrice(state, slot, state.lastPrice);
 

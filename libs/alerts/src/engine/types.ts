@@ -31,6 +31,13 @@ export interface IndexedAlert {
    * one that has fired (it fired in a region the price may still be in). Otherwise a new alert is armed.
    */
   placeByLastPrice?: boolean;
+  /**
+   * every_time price conditions reloaded after a restart whose last firing is newer than the symbol's persisted
+   * price (the process stopped before persisting the price it fired at): the price is on the far side of the
+   * threshold, so the alert is placed as at the threshold itself (every leg waits to re-arm), not by the older
+   * persisted price (which would fire it again for the same crossing).
+   */
+  firedAfterLastPrice?: boolean;
 }
 
 export interface FiredAlert {
