@@ -3,10 +3,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MarketDataService } from '@tradepulse/market-data';
 import { BotCommand, commandArgs, DialogueStore, escapeHtml, notLinked, replyHtml } from '@tradepulse/telegram';
 import type { BotContext, Dialogue } from '@tradepulse/telegram';
-import { Action, Ctx, Update } from 'nestjs-telegraf';
-import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { Action, Ctx, Update } from 'nestjs-telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { AlertsService } from './alerts.service';
 import { AlertView, CreateAlertDto } from './dto/alert.dto';
 

@@ -1,8 +1,8 @@
 // Direct replies to what a chat sent: HTML parse mode, split above Telegram's 4,096 characters (buttons go on the
 // last part), and retried the way Telegram asks: after retry_after on a 429, with backoff on a 5xx or a network
 // error, never on another 4xx. Replies skip the notification sender's queues: a user waits for them.
-import pRetry from 'p-retry';
 import { setTimeout as delay } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { classifySendFailure } from '../send-failure';
 import { splitMessage } from '../split-message';
