@@ -40,8 +40,8 @@ export class DeliverySkipped extends Error {
 
 /**
  * Not sent, and certainly not received (the receiver was unreachable, or the process is stopping before the send):
- * the records stay claimed, and the recovery sweep sends the batch again, with its dedupe key, once the claim is
- * stale. Nothing is lost to an outage shorter than the recovery's attempts.
+ * the records stay claimed but are released, so the next recovery sweep of any process (or of the next start) sends
+ * the batch again, with its dedupe key. Nothing is lost to an outage shorter than the recovery's attempts.
  */
 export class DeliveryDeferred extends Error {
   constructor(reason: string) {

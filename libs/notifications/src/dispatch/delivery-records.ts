@@ -22,7 +22,7 @@ export class DeliveryRecords {
   private readonly claims: StatementCoalescer<DispatchClaim, string[]>;
   private readonly outcomes: StatementCoalescer<DeliveryOutcome, void>;
 
-  constructor(repository: DeliveriesRepository) {
+  constructor(private readonly repository: DeliveriesRepository) {
     const options = { maxInFlight: MAX_IN_FLIGHT, maxRows: MAX_ROWS };
     // a database restart must not turn sent notifications into stale claims (sent again later) nor hold flushed
     // batches back until the recovery sweep: both statements wait for it, and what arrives meanwhile joins the next
@@ -71,6 +71,11 @@ export class DeliveryRecords {
       for (const id of ids) for (const channel of won[row++]) append(claimed, channel, id);
       return claimed;
     });
+  }
+
+  /** Hands claims back to the recovery sweep (a send deferred: see DeliveryDeferred); waits for the database like the others. */
+  async release(channel: string, ids: readonly string[]): Promise<void> {
+    await retryWhileDatabaseUnavailable(() => this.repository.release(channel, ids), { log: { what: 'releasing deferred deliveries', logger: this.logger } });
   }
 
   /** Records the outcome of one channel's send of these ids. */

@@ -38,6 +38,12 @@ class RecordedDeliveries {
     for (const id of ids) this.records.set(`${id}/${channel}`, { status, reason });
   }
 
+  readonly released: string[] = [];
+
+  async release(channel: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.released.push(`${id}/${channel}`);
+  }
+
   status(id: string, channel: string): DeliveryStatus | undefined {
     return this.records.get(`${id}/${channel}`)?.status;
   }
@@ -152,9 +158,10 @@ describe('NotificationDispatcher', () => {
       webhook: { status: 'claimed' },
       sms: { status: 'failed', reason: 'gateway down' },
       email: { status: 'skipped', reason: 'channel turned off in preferences' },
-      // deferred: the claim stays for the recovery sweep to send again
+      // deferred: the claim stays, released for the recovery sweep to send again
       pager: { status: 'claimed' },
     });
+    expect(deliveries.released).toEqual([`${item.id}/pager`]);
     expect(channels.email.batches).toEqual([]);
   });
 
@@ -263,6 +270,7 @@ describe('NotificationDispatcher', () => {
     jest.advanceTimersByTime(3_000);
     await shutdown;
     expect(deliveries.status(item.id, 'telegram')).toBe('claimed');
+    expect(deliveries.released).toEqual([`${item.id}/telegram`]);
   });
 
   it('fails only its own batch when a channel throws before returning its promise', async () => {

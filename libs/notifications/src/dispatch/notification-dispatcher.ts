@@ -166,7 +166,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const ids = items.map((item) => item.id);
     if (error instanceof DeliveryDeferred) {
       this.logger.warn(`${channel} delivery of ${items.length} notification(s) to user ${userId} deferred (${error.message}); the recovery sweep sends it again`);
-      return Promise.resolve();
+      return this.deliveries.release(channel, ids);
     }
     if (error instanceof DeliverySkipped) {
       notificationMetrics.skipped.inc({ channel }, items.length);

@@ -137,6 +137,19 @@ export class DeliveriesRepository {
     );
   }
 
+  /**
+   * Gives claims back without an outcome (not sent, and certainly not received): they stay claimed but count as
+   * stale from now on, so the next recovery sweep of any process sends them again, with their dedupe keys.
+   */
+  async release(channel: string, ids: readonly string[]): Promise<void> {
+    if (!ids.length) return;
+    await run(
+      this.em,
+      `update deliveries set updated_at = 'epoch' where channel = ? and status = 'claimed' and notification_id = any(${BIGINT_ARRAY})`,
+      [channel, ids],
+    );
+  }
+
   /** Counts one more try of records still claimed (a channel that retries by itself, e.g. webhooks). */
   async recordAttempt(channel: string, ids: readonly string[], error: string): Promise<void> {
     if (!ids.length) return;
