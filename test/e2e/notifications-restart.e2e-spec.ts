@@ -214,3 +214,42 @@ describe('stale claims of several batches', () => {
     });
   }, 120_000);
 });
+
+describe('WebSocket sends still waiting for the user\'s rate at a SIGTERM', () => {
+  const [symbol] = EXTRA_SYMBOLS;
+  // one notification per batch, and one send per second for the user: most of ten wait when the process stops
+  const env = { ...ALERTS_SERVER_ENV, TP__NOTIFICATIONS__BATCH_SIZE: '1', TP__WEBSOCKET__SEND_RATE_PER_SEC: '1', TP__WEBSOCKET__SEND_BURST: '1' };
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  const sockets: NotificationSocket[] = [];
+
+  afterAll(async () => {
+    for (const open of sockets) open.close();
+    await first?.stop();
+    await (second ?? first)?.dispose();
+  });
+
+  it('are sent after the restart, so the client gets each notification once', async () => {
+    first = await startServer({ env });
+    const owner = await new ApiClient(first.url).register(uniqueName('waiting'));
+    const alerts = [];
+    for (let i = 0; i < 10; i++) alerts.push(await createAlert(owner, { symbol, condition: 'above', price: 10 + i }));
+    const before = await NotificationSocket.open(first.url, { token: owner.apiKey! });
+    sockets.push(before);
+    await sendTicks(new ApiClient(first.url, first.adminKey), { symbol, price: 100 });
+    await before.waitForBatch(() => true);
+    expect(await first.stop()).toBe(0);
+    const seenBefore = before.items.map((item) => Number(item.id));
+    expect(seenBefore.length).toBeLessThan(alerts.length);
+
+    second = await startServer({ reuse: first, env });
+    const after = await NotificationSocket.open(second.url, { token: owner.apiKey!, lastNotificationId: String(Math.max(...seenBefore)) });
+    sockets.push(after);
+    const alertIds = new Set(alerts.map((alert) => alert.id));
+    const received = () => [...before.items, ...after.items].filter((item) => alertIds.has(String(item.data.alertId)));
+    await waitFor(() => new Set(received().map((item) => item.data.alertId)).size === alerts.length, 30_000);
+    // past the restart's recovery sweep, which would be the one to send anything twice
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(received().map((item) => item.data.alertId).sort()).toEqual([...alertIds].sort());
+  }, 90_000);
+});

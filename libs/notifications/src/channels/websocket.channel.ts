@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { StoredNotification, toDeliveredItem } from '../notification';
 import { NotificationsGateway } from '../websocket/notifications.gateway';
-import { ChannelSender, NotificationChannel } from './notification-channel';
+import { SendLimiterStopped } from '../websocket/user-send-limiter';
+import { ChannelSender, DeliveryDeferred, NotificationChannel } from './notification-channel';
 
 @Injectable()
 @NotificationChannel('websocket')
@@ -11,6 +12,14 @@ export class WebsocketChannel implements ChannelSender {
   constructor(private readonly gateway: NotificationsGateway) {}
 
   send(userId: string, items: StoredNotification[]): Promise<void> {
-    return this.gateway.sendToUser(userId, items.map(toDeliveredItem));
+    // a send still waiting for the user's rate limit when the process stops was never emitted: the recovery sweep
+    // of the next start (or of another process) sends it, instead of it being recorded failed and lost
+    return this.gateway.sendToUser(userId, items.map(toDeliveredItem)).catch((error: unknown) => {
+      throw error instanceof SendLimiterStopped ? new DeliveryDeferred(error.message) : error;
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.gateway.stopSending();
   }
 }

@@ -1,8 +1,7 @@
-// When a delivery claim without an outcome counts as left by a process that stopped between claim and send. The
-// recovery sweep sends those again, so the WebSocket replay must leave them out: a client reconnecting before the
-// sweep would otherwise get them twice, once replayed and once re-sent. Without Redis this process is the only
-// one, so every claim older than its start is orphaned; with Redis only a claim older than STALE_CLAIM_SEC is
-// (a younger one cannot be told from a send in flight in another process, so it is still replayed).
+// When a delivery claim without an outcome counts as left by a process that stopped between claim and send: the
+// recovery sweep sends those again. Without Redis this process is the only one, so every claim older than its start
+// is orphaned; with Redis only a claim older than STALE_CLAIM_SEC is (a younger one cannot be told from a send in
+// flight in another process). A claim released on purpose (DeliveryDeferred) counts as orphaned at once.
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
 

@@ -69,22 +69,21 @@ export class NotificationsRepository {
   }
 
   /**
-   * What a reconnecting WebSocket client missed: the newest `limit` notifications after `afterId` that the
-   * websocket channel sent, or is sending (claimed within the last `staleClaimSec`). Items still waiting in a batch
-   * window are not here: they reach the client live, in its room; so do older claims, which the recovery sweep
-   * sends again. Oldest first.
+   * What a reconnecting WebSocket client missed: the newest `limit` notifications after `afterId` that the websocket
+   * channel sent. Not those still claimed: they are being sent (waiting for the user's rate, or in a batch of another
+   * process) and reach the client live, in its room, which it has joined again; or the recovery sweep sends them.
+   * Replaying them as well gave each twice. Oldest first.
    */
-  async missedOnWebsocket(userId: string, afterId: string, limit: number, staleClaimSec: number): Promise<StoredNotification[]> {
+  async missedOnWebsocket(userId: string, afterId: string, limit: number): Promise<StoredNotification[]> {
     if (limit <= 0) return [];
     const rows = await query(
       this.em,
       `select * from (
          select ${COLUMNS} from notifications n
-         join deliveries d on d.notification_id = n.id and d.channel = 'websocket'
-           and (d.status = 'sent' or (d.status = 'claimed' and d.updated_at >= now() - make_interval(secs => ?)))
+         join deliveries d on d.notification_id = n.id and d.channel = 'websocket' and d.status = 'sent'
          where n.user_id = ? and n.id > ? order by n.id desc limit ?
        ) missed order by id`,
-      [staleClaimSec, userId, afterId, limit],
+      [userId, afterId, limit],
     );
     return rows.map(fromRow);
   }

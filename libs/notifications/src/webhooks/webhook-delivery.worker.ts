@@ -4,7 +4,7 @@
 // resolve names through the policy (connectLookup), so a name cannot pass the check and then connect elsewhere.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { JobContext, JobDeferral, JobQueueFactory } from '@tradepulse/platform';
+import { JobContext, JobDeferral, JobQueueFactory, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
 import { Agent, fetch } from 'undici';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
@@ -70,8 +70,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     const { error, refused } = refusal ? { error: `target refused: ${refusal}`, refused: true } : await this.post(endpoint, job, context.attempt);
     if (!error) {
       notificationMetrics.webhookAttempts.inc({ outcome: 'delivered' });
-      await this.webhooks.recordSuccess(endpoint.id);
-      await this.record(job, 'sent');
+      // the receiver has it: a throw here would have the queue POST it again, so the outcome waits for the database
+      await retryWhileDatabaseUnavailable(
+        async () => {
+          await this.webhooks.recordSuccess(endpoint.id);
+          await this.record(job, 'sent');
+        },
+        { log: { what: `recording webhook delivery ${job.deliveryId}`, logger: this.logger } },
+      );
       notificationMetrics.delivered.inc({ channel: CHANNEL }, job.notificationIds.length);
       notificationMetrics.latency.observe({ channel: CHANNEL }, (Date.now() - job.occurredAtMs) / 1000);
       return;

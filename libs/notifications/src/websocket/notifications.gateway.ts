@@ -1,11 +1,10 @@
 // Socket.IO at /ws: authenticated in the handshake, one room per user for notifications, `price:<symbol>`
 // rooms for subscribed prices, replay of missed notifications on reconnect, connection limits, idle timeout.
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { ApiKeyService, EventBus } from '@tradepulse/platform';
 import type { Server, Socket } from 'socket.io';
-import { ClaimStaleness } from '../dispatch/claim-staleness';
 import { DeliveredItem, toDeliveredItem } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
 import { NotificationsRepository } from '../store/notifications.repository';
@@ -22,7 +21,7 @@ const IDLE_SWEEP_MS = 5_000;
 type SubscribeAnswer = { ok: true; symbols: string[] } | { ok: false; reason: string };
 
 @WebSocketGateway({ path: WEBSOCKET_PATH, serveClient: false })
-export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy, OnApplicationShutdown {
   @WebSocketServer() server!: Server;
   private readonly logger = new Logger('NotificationsGateway');
   private readonly connections = new ConnectionRegistry();
@@ -38,7 +37,6 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     private readonly profiles: ProfileService,
     private readonly bus: EventBus,
     private readonly notifications: NotificationsRepository,
-    private readonly staleness: ClaimStaleness,
     config: AppConfig,
   ) {
     this.knownSymbols = new Set(config.env.MARKET_SYMBOLS);
@@ -100,16 +98,36 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     for (const stop of this.stops.splice(0)) stop();
     clearTimeout(this.idleSweep);
     this.idleSweep = undefined;
-    await this.sendLimiter.stop();
   }
 
-  /** A revoked key's sockets stop receiving the user's notifications at once, in every process (the adapter's broadcast). */
+  /**
+   * Sends still waiting for a user's rate are dropped (SendLimiterStopped): called by the websocket channel once the
+   * dispatcher's shutdown grace is over, not before (Nest destroys modules before the shutdown hooks run).
+   */
+  stopSending(): Promise<void> {
+    return this.sendLimiter.stop();
+  }
+
+  /** In case nothing stopped the sends before (no dispatcher in this process). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopSending();
+  }
+
+  /**
+   * A revoked key's sockets stop receiving the user's notifications at once: this process's own sockets directly
+   * (with Redis down, the Redis adapter would only publish the disconnect and wait for it to come back), the other
+   * processes' through the adapter's broadcast (or, failing that, their next key sweep).
+   */
   private closeSocketsOf(keyId: string): void {
-    this.server.to(keyRoom(keyId)).emit('error', { reason: 'unauthorized: the API key of this connection was revoked' });
+    const reason = { reason: 'unauthorized: the API key of this connection was revoked' };
+    this.server.local.to(keyRoom(keyId)).emit('error', reason);
+    this.server.local.in(keyRoom(keyId)).disconnectSockets(true);
+    // this process's sockets have left the room: what the broadcast reaches is the other processes'
+    this.server.to(keyRoom(keyId)).emit('error', reason);
     this.server.in(keyRoom(keyId)).disconnectSockets(true);
   }
 
@@ -121,7 +139,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private async replay(socket: Socket, userId: string, afterId: string): Promise<void> {
     try {
       const { offlineQueueSize } = this.profiles.section('websocket');
-      const missed = await this.notifications.missedOnWebsocket(userId, afterId, offlineQueueSize, this.staleness.staleAfterSec());
+      const missed = await this.notifications.missedOnWebsocket(userId, afterId, offlineQueueSize);
       if (missed.length && socket.connected) socket.emit('notification', { items: missed.map(toDeliveredItem) });
     } catch (error) {
       this.logger.warn(`replay for user ${userId} after ${afterId} failed; the client can list GET /api/v1/notifications: ${(error as Error).message}`);

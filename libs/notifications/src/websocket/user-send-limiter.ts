@@ -36,6 +36,7 @@ export class UserSendLimiter {
   /** how to turn away each send still waiting for a token, when the limiter stops */
   private readonly waiters = new Set<(error: Error) => void>();
   private readonly sweep: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(private rate: SendRate) {
     this.sweep = setInterval(() => this.forgetIdle(), IDLE_BUCKET_MS);
@@ -53,6 +54,7 @@ export class UserSendLimiter {
         return Promise.reject(error);
       }
     }
+    if (this.stopped) return Promise.reject(new SendLimiterStopped());
     return this.wait(user, send);
   }
 
@@ -66,8 +68,9 @@ export class UserSendLimiter {
     }
   }
 
-  /** Sends still waiting for a token are rejected (SendLimiterStopped), as on shutdown. */
+  /** Sends still waiting for a token, and later ones that would wait, are rejected (SendLimiterStopped), as on shutdown. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.sweep);
     for (const turnAway of [...this.waiters]) turnAway(new SendLimiterStopped());
   }
