@@ -42,6 +42,7 @@ export function toAlertView(alert: AlertFields): AlertView {
  */
 export function toIndexedAlert(alert: AlertFields, reloaded = false, persistedPriceAtMs?: number): IndexedAlert {
   const firedAtMs = alert.lastTriggeredAt?.getTime();
+  const reloadedFired = reloaded && alert.frequency === 'every_time' && firedAtMs !== undefined;
   return {
     id: alert.id,
     symbol: alert.symbol,
@@ -51,8 +52,8 @@ export function toIndexedAlert(alert: AlertFields, reloaded = false, persistedPr
     windowSec: alert.windowSec ?? undefined,
     frequency: alert.frequency,
     cooldownMs: alert.cooldownSec * 1000,
-    lastFiredAtMs: alert.lastTriggeredAt ? alert.lastTriggeredAt.getTime() : undefined,
-    placeByLastPrice: reloaded && alert.frequency === 'every_time' && Boolean(alert.lastTriggeredAt),
-    firedAfterLastPrice: reloaded && alert.frequency === 'every_time' && firedAtMs !== undefined && firedAtMs > (persistedPriceAtMs ?? Number.NEGATIVE_INFINITY),
+    lastFiredAtMs: firedAtMs,
+    placeByLastPrice: reloadedFired,
+    firedAfterLastPrice: reloadedFired && firedAtMs > (persistedPriceAtMs ?? Number.NEGATIVE_INFINITY),
   };
 }

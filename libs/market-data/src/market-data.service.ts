@@ -74,8 +74,7 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     checkTicks(offered, this.prices, now);
     const ticks: Tick[] = [];
     for (const tick of offered) {
-      if (!this.prices.isInOrder(tick.symbol, tick.ts)) continue;
-      this.prices.set(tick.symbol, tick.price, tick.ts);
+      if (!this.prices.set(tick.symbol, tick.price, tick.ts)) continue;
       this.candles.add(tick.symbol, tick.price, tick.ts);
       this.dirty.add(tick.symbol);
       ticks.push(tick);

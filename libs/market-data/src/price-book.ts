@@ -27,16 +27,15 @@ export class PriceBook {
     return this.symbols.includes(symbol);
   }
 
-  /** Whether a tick at `ts` is no older than the symbol's latest price (ticks of equal time keep arrival order). */
-  isInOrder(symbol: string, ts: number): boolean {
+  /**
+   * Takes the price unless the symbol has a newer one: an older tick never overwrites a newer price (ticks of equal
+   * time keep arrival order). Returns whether it was taken.
+   */
+  set(symbol: string, price: number, ts: number): boolean {
     const current = this.prices.get(symbol);
-    return !current || ts >= current.updatedAt;
-  }
-
-  set(symbol: string, price: number, ts: number): void {
-    const current = this.prices.get(symbol);
-    if (current && current.updatedAt > ts) return; // an older tick never overwrites a newer price
+    if (current && current.updatedAt > ts) return false;
     this.prices.set(symbol, { symbol, price, updatedAt: ts });
+    return true;
   }
 
   get(symbol: string): PriceEntry | undefined {

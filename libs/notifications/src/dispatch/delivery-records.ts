@@ -4,7 +4,7 @@
 // outcome statement per turn, not two per notification.
 import { Injectable, Logger } from '@nestjs/common';
 import { retryWhileDatabaseUnavailable, StatementCoalescer, uniqueKey } from '@tradepulse/platform';
-import { ChannelPlan, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
+import { ChannelPlan, ClaimedDelivery, DeliveriesRepository, DeliveryOutcome, DeliveryStatus, DispatchClaim } from '../store/deliveries.repository';
 
 export type { ChannelPlan } from '../store/deliveries.repository';
 
@@ -21,8 +21,9 @@ export class DeliveryRecords {
   private readonly logger = new Logger('DeliveryRecords');
   private readonly claims: StatementCoalescer<DispatchClaim, string[]>;
   private readonly outcomes: StatementCoalescer<DeliveryOutcome, void>;
+  private readonly releases: StatementCoalescer<ClaimedDelivery, void>;
 
-  constructor(private readonly repository: DeliveriesRepository) {
+  constructor(repository: DeliveriesRepository) {
     const options = { maxInFlight: MAX_IN_FLIGHT, maxRows: MAX_ROWS };
     // a database restart must not turn sent notifications into stale claims (sent again later) nor hold flushed
     // batches back until the recovery sweep: both statements wait for it, and what arrives meanwhile joins the next
@@ -39,6 +40,10 @@ export class DeliveryRecords {
     }, options);
     this.outcomes = new StatementCoalescer(async (rows) => {
       await retryWhileDatabaseUnavailable(() => repository.mark(rows), { log: { what: 'recording delivery outcomes', logger: this.logger } });
+      return rows.map(() => undefined);
+    }, options);
+    this.releases = new StatementCoalescer(async (rows) => {
+      await retryWhileDatabaseUnavailable(() => repository.release(rows), { log: { what: 'releasing deferred deliveries', logger: this.logger } });
       return rows.map(() => undefined);
     }, options);
   }
@@ -73,9 +78,9 @@ export class DeliveryRecords {
     });
   }
 
-  /** Hands claims back to the recovery sweep (a send deferred: see DeliveryDeferred); waits for the database like the others. */
+  /** Hands claims back to the recovery sweep (a send deferred: see DeliveryDeferred), with the others of this turn. */
   async release(channel: string, ids: readonly string[]): Promise<void> {
-    await retryWhileDatabaseUnavailable(() => this.repository.release(channel, ids), { log: { what: 'releasing deferred deliveries', logger: this.logger } });
+    await this.releases.submit(ids.map((id) => ({ id, channel })));
   }
 
   /** Records the outcome of one channel's send of these ids. */

@@ -138,16 +138,17 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Gives claims back without an outcome (not sent, and certainly not received): they stay claimed but count as
-   * stale from now on, so the next recovery sweep of any process sends them again, with their dedupe keys.
+   * Gives claims back without an outcome (not sent, and certainly not received), in one statement (one UPDATE per
+   * channel): they stay claimed but count as stale from now on, so the next recovery sweep of any process sends them
+   * again, with their dedupe keys.
    */
-  async release(channel: string, ids: readonly string[]): Promise<void> {
-    if (!ids.length) return;
-    await run(
-      this.em,
-      `update deliveries set updated_at = 'epoch' where channel = ? and status = 'claimed' and notification_id = any(${BIGINT_ARRAY})`,
-      [channel, ids],
+  async release(claims: readonly ClaimedDelivery[]): Promise<void> {
+    if (!claims.length) return;
+    const groups = groupIds(claims, (claim) => claim.channel, (claim) => ({ channel: claim.channel }));
+    const updates = groups.map(
+      (_, index) => `r${index} as (update deliveries set updated_at = 'epoch' where channel = ? and status = 'claimed' and notification_id = any(${BIGINT_ARRAY}))`,
     );
+    await run(this.em, `with ${updates.join(', ')} select 1`, groups.flatMap((group) => [group.channel, group.ids]));
   }
 
   /** Counts one more try of records still claimed (a channel that retries by itself, e.g. webhooks). */

@@ -65,12 +65,12 @@ export class ChatAccountsService {
     if (!userId) throw invalid('that code is unknown or expired; ask for a new one with POST /api/v1/me/telegram-link');
     const taken = await this.users.findByTelegramChat(String(chatId));
     if (taken && taken.id !== userId) throw conflict(`this chat is already linked to the account ${taken.username}`);
-    const previousChat = (await this.users.get(userId)).telegramChatId;
+    const user = await this.users.get(userId);
+    const previousChat = user.telegramChatId;
     await this.users.linkTelegramChat(userId, String(chatId));
     // the chat linked before stops acting as the account at once, not when its cached entry expires
     const forgotten = [chatId, ...(previousChat && previousChat !== String(chatId) ? [Number(previousChat)] : [])];
     await Promise.all([this.cache.del(linkKey(normalized)), ...forgotten.map((chat) => this.cache.del(accountKey(chat))), this.cache.invalidateTag(`${userId}:me`)]);
-    const user = await this.users.get(userId);
     return { userId: user.id, username: user.username, role: user.role };
   }
 }
