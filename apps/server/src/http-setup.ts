@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { BROTLI_QUALITY, CachedReadFastPath, registerRequestTiming, RouteStats } from '@tradepulse/platform';
+import { BROTLI_QUALITY, CachedReadFastPath, registerRequestTiming, registerStoppingGate, RouteStats, StoppingGate } from '@tradepulse/platform';
 import { constants as zlibConstants } from 'node:zlib';
 
 export const API_PREFIX = 'api/v1';
@@ -18,7 +18,8 @@ const UNPREFIXED = [
   { path: 'admin/api/{*rest}', method: RequestMethod.ALL },
 ];
 
-export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileService, routeStats: RouteStats): Promise<void> {
+/** Returns the gate that refuses new requests once the process begins to stop. */
+export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileService, routeStats: RouteStats): Promise<StoppingGate> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(compress, {
     threshold: profiles.bootValue('http').compressionThresholdBytes,
@@ -28,6 +29,8 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
   });
   const logLevel = app.get(AppConfig).env.LOG_LEVEL;
   registerRequestTiming(fastify, routeStats, { logRequests: ['info', 'debug', 'trace'].includes(logLevel) });
+  // before the cached fast path, which answers without reaching the routes
+  const stoppingGate = registerStoppingGate(fastify);
   app.get(CachedReadFastPath).register(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   const info = new DocumentBuilder()
@@ -39,4 +42,5 @@ export async function setUpHttp(app: NestFastifyApplication, profiles: ProfileSe
     .build();
   // a factory: the document is built on the first /docs or /docs-json request and kept, not at every start
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, info), { jsonDocumentUrl: 'docs-json' });
+  return stoppingGate;
 }

@@ -42,16 +42,17 @@ export async function serve(config: AppConfig, { connection, embedded }: { conne
   app.useLogger(app.get(Logger));
   if (embedded?.created) new NestLogger('Database').debug(EMBEDDED_DATABASE_CREATED[embedded.created]);
   app.useWebSocketAdapter(new SocketIoAdapter(app));
-  await setUpHttp(app, profiles, routeStats);
+  const stoppingGate = await setUpHttp(app, profiles, routeStats);
   app.enableShutdownHooks();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stoppingGate.close();
     stopDatabaseRetries();
     const logger = new NestLogger('Shutdown');
-    logger.log(`${signal}: draining HTTP, closing queues and the database`);
+    logger.log(`${signal}: refusing new requests (503), finishing running work, closing queues and the database`);
     setTimeout(() => {
       logger.error(`still running ${SHUTDOWN_DEADLINE_MS} ms after ${signal}; exiting`);
       process.exit(1);

@@ -125,6 +125,8 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Firings evaluated before SIGTERM are committed while the database is still open. */
   async beforeApplicationShutdown(): Promise<void> {
+    const pending = this.commits.size + this.commits.pending;
+    if (pending) this.logger.log(`committing the firings of ${pending} tick batch(es) before stopping`);
     await this.drain();
   }
 

@@ -1,5 +1,5 @@
 // The tick pipeline's entrance: every feed tick and every admin tick goes through ingest().
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
 import { CandleBook } from './candle-book';
@@ -23,7 +23,7 @@ export interface PersistedPrice {
 }
 
 @Injectable()
-export class MarketDataService implements OnModuleInit, BeforeApplicationShutdown {
+export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('MarketData');
   readonly prices: PriceBook;
   readonly candles = new CandleBook();
@@ -110,9 +110,13 @@ export class MarketDataService implements OnModuleInit, BeforeApplicationShutdow
     return this.lastTickLagMs;
   }
 
-  /** Before the database pool closes (onApplicationShutdown), so the last prices are still saved. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** The first shutdown hook: no tick starts new work (firings, orders) while the rest drains. */
+  onModuleDestroy(): void {
     this.feed.stop();
+  }
+
+  /** After the alert engine's drain, before the database pool closes (onApplicationShutdown): the last prices are saved. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.persistTimer);
     await this.persist();
   }

@@ -29,6 +29,7 @@ export * from './http/cached-read-fast-path';
 export * from './http/request-timing';
 export * from './redis/redis-client';
 export * from './http/route-stats';
+export * from './http/stopping-gate';
 export * from './metrics/metrics';
 export * from './pagination/page';
 export * from './platform.module';

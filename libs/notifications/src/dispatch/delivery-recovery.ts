@@ -4,7 +4,7 @@
 // Worker role; shortly after start, then every RECOVERY_INTERVAL_MS. Without Redis this process is the only one,
 // so at start everything older than the start is an orphan; with Redis other processes may still hold those in
 // their windows, so only what outlived its window is.
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import type { StoredNotification } from '../notification';
 import { DeliveriesRepository, StaleClaim } from '../store/deliveries.repository';
@@ -20,7 +20,7 @@ const MAX_CLAIM_ATTEMPTS = 3;
 const BATCH_LIMIT = 500;
 
 @Injectable()
-export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DeliveryRecovery');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -49,7 +49,8 @@ export class DeliveryRecovery implements OnApplicationBootstrap, OnApplicationSh
     run(FIRST_PASS_DELAY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The first shutdown hook: the pass running hands its work to the dispatcher before the dispatcher flushes. */
+  async onModuleDestroy(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

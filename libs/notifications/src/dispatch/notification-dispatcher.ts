@@ -31,6 +31,8 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   /** the batches flushed in this turn, dispatched together once it ends */
   private flushed?: FlushedBatch[];
   private readonly sent: SentOutcomes;
+  /** from the start of shutdown: what arrives then stays undispatched in the store, for the recovery sweep */
+  private closing = false;
 
   constructor(
     profiles: ProfileService,
@@ -52,9 +54,11 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   /** `windowMs` overrides every window (0: deliver with the next flush), for notifications that waited already. */
   async accept(notifications: readonly StoredNotification[], windowMs?: number): Promise<void> {
+    if (this.closing) return;
     const fresh = notifications.filter((notification) => !this.waiting.has(notification.id));
     if (!fresh.length) return;
     const preferences = await this.preferences.forUsers(fresh.map((notification) => notification.userId));
+    if (this.closing) return;
     const muted: StoredNotification[] = [];
     for (const notification of fresh) {
       const own = preferences.get(notification.userId)!;
@@ -70,10 +74,12 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   /** Sends items whose claim is already held (a stale claim being retried), as the batch they were claimed in. */
   resend(channel: string, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void> {
+    if (this.closing) return Promise.resolve();
     return this.track(this.send(channel, userId, items, dedupeKey));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     this.batcher.flushAll();
     // what the channels can send soon goes out; what would wait longer (Telegram's 1 message/s per chat, retries
     // while Telegram is down) is dropped with its claim kept, and the next start's recovery sends it

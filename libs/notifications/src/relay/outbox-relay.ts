@@ -2,7 +2,7 @@
 // a producer says it committed rows. One statement per batch (see NotificationsRepository.relayOutbox);
 // a full batch is followed by another until the outbox is drained. Runs in processes with the worker role;
 // several processes share the work through `for update skip locked`.
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { EventBus } from '@tradepulse/platform';
 import { NotificationDispatcher } from '../dispatch/notification-dispatcher';
@@ -12,7 +12,7 @@ import { NotificationsRepository } from '../store/notifications.repository';
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -36,7 +36,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.relayNow();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * The first shutdown hook: the pass running ends before the dispatcher flushes its batches. Rows committed
+   * later stay in the outbox, where another process's relay (or the next start's) picks them up at once.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);

@@ -2,9 +2,9 @@
 // timeout per request, retries by the queue with exponential backoff, the endpoint disabled after too many
 // failures in a row. Redirects are not followed: a redirect could lead to a target the policy refuses. Sockets
 // resolve names through the policy (connectLookup), so a name cannot pass the check and then connect elsewhere.
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { JobContext, JobDeferral, JobQueueFactory, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
+import { JobContext, JobDeferral, JobQueue, JobQueueFactory, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
 import { Agent, fetch } from 'undici';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
@@ -15,12 +15,17 @@ import { TARGET_REFUSED, WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
 
 const CHANNEL = 'webhook';
+/** at shutdown, how long requests in flight may take before they are aborted and their jobs put back */
+const SHUTDOWN_GRACE_MS = 3_000;
 
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly turns = new EndpointTurns();
   private readonly connections: Agent;
+  /** aborts the requests still in flight when the shutdown grace is over */
+  private readonly interruption = new AbortController();
+  private queue?: JobQueue<WebhookJob>;
 
   constructor(
     private readonly config: AppConfig,
@@ -35,9 +40,25 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     if (!this.config.hasRole('worker')) return;
-    this.queues
-      .get<WebhookJob>(WEBHOOK_QUEUE)
-      .process((job, context) => this.deliverInTurn(job, context), { concurrency: this.profiles.bootValue('queues').concurrency });
+    this.queue = this.queues.get<WebhookJob>(WEBHOOK_QUEUE);
+    this.queue.process((job, context) => this.deliverInTurn(job, context), { concurrency: this.profiles.bootValue('queues').concurrency });
+  }
+
+  /**
+   * While the database is still open: no new job starts, and the requests in flight get SHUTDOWN_GRACE_MS to be
+   * answered and recorded. Those still waiting then are aborted, their jobs put back unchanged (no attempt spent,
+   * no failure counted against the endpoint): another worker, or the restart, POSTs them again with the same
+   * delivery id.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.queue) return;
+    const stopped = this.queue.stopProcessing();
+    const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), SHUTDOWN_GRACE_MS).unref());
+    if ((await Promise.race([stopped, grace])) === 'late') {
+      this.logger.warn(`webhook requests still unanswered ${SHUTDOWN_GRACE_MS} ms into shutdown are aborted; their jobs are put back`);
+      this.interruption.abort();
+      await stopped;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -53,14 +74,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     const turn = this.turns.take(job.endpointId, context.id);
     if (turn !== true) return context.defer(turn);
     try {
-      await this.deliver(job, context);
+      return await this.deliver(job, context);
     } finally {
       this.turns.release(job.endpointId);
     }
   }
 
-  /** Resolves when the job is done (delivered, or failed for good); throws to have the queue retry it. */
-  async deliver(job: WebhookJob, context: JobContext): Promise<void> {
+  /**
+   * Resolves when the job is done (delivered, or failed for good), or with a deferral when shutdown interrupted
+   * its request; throws to have the queue retry it.
+   */
+  async deliver(job: WebhookJob, context: JobContext): Promise<void | JobDeferral> {
     const endpoint = await this.webhooks.findById(job.endpointId);
     if (!endpoint || endpoint.disabledAt) {
       await this.record(job, 'skipped', endpoint ? 'webhook endpoint disabled' : 'webhook endpoint removed');
@@ -68,6 +92,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     }
     const refusal = await this.targets.refusal(endpoint.url);
     const { error, refused } = refusal ? { error: `target refused: ${refusal}`, refused: true } : await this.post(endpoint, job, context.attempt);
+    if (this.interruption.signal.aborted && error) return context.defer(0);
     if (!error) {
       notificationMetrics.webhookAttempts.inc({ outcome: 'delivered' });
       // the receiver has it: a throw here would have the queue POST it again, so the outcome waits for the database
@@ -108,7 +133,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         dispatcher: this.connections,
         method: 'POST',
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.interruption.signal]),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Tradepulse-Webhooks/1',

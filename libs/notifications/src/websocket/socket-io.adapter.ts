@@ -12,6 +12,8 @@ import { createRedisClient, Redis } from '@tradepulse/platform';
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
 type IoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
 
+const PUBLISH_FAILURE_LOG_INTERVAL_MS = 10_000;
+
 export class SocketIoAdapter extends IoAdapter {
   private readonly logger = new Logger('SocketIoAdapter');
   private readonly redisClients: Redis[] = [];
@@ -46,6 +48,24 @@ export class SocketIoAdapter extends IoAdapter {
     await Promise.allSettled(this.redisClients.map((client) => client.quit()));
   }
 
+  /**
+   * The adapter publishes without awaiting: a publish that fails (on a client closed at shutdown) would be an
+   * unhandled rejection, which ends the process. The emit still reached this process's sockets; those of other
+   * processes miss it, and their clients find it in GET /api/v1/notifications (or a replay on reconnect).
+   */
+  private catchPublishFailures(publisher: Redis): void {
+    const publish = publisher.publish.bind(publisher) as (channel: string, message: string | Buffer) => Promise<number>;
+    let loggedAt = 0;
+    publisher.publish = ((channel: string, message: string | Buffer) =>
+      publish(channel, message).catch((error: Error) => {
+        if (Date.now() - loggedAt > PUBLISH_FAILURE_LOG_INTERVAL_MS) {
+          loggedAt = Date.now();
+          this.logger.warn(`Socket.IO Redis adapter: an emit did not reach the other processes: ${error.message}`);
+        }
+        return 0;
+      })) as Redis['publish'];
+  }
+
   private redisAdapter(url: string, key: string): ReturnType<typeof createAdapter> {
     const publisher = createRedisClient(url, { maxRetriesPerRequest: null, lazyConnect: false });
     const subscriber = publisher.duplicate();
@@ -53,6 +73,7 @@ export class SocketIoAdapter extends IoAdapter {
       client.on('error', (error: Error) => this.logger.warn(`Socket.IO Redis adapter: ${error.message}`));
       this.redisClients.push(client);
     }
+    this.catchPublishFailures(publisher);
     // loaded only in Redis mode (see redis-client.ts)
     const adapter = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
     return adapter.createAdapter(publisher, subscriber, { key });

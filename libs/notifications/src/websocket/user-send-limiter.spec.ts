@@ -58,6 +58,14 @@ describe('UserSendLimiter', () => {
     await expect(waiting).rejects.toBeInstanceOf(SendLimiterStopped);
   });
 
+  it('turns away every send after it stops, even one a full bucket could take (the socket server is closing)', async () => {
+    const limiter = new UserSendLimiter({ sendRatePerSec: 1, sendBurst: 5 });
+    await limiter.stop();
+    const ran: number[] = [];
+    await expect(limiter.schedule('u1', () => ran.push(1))).rejects.toBeInstanceOf(SendLimiterStopped);
+    expect(ran).toEqual([]);
+  });
+
   it('applies a new rate to an open bucket', async () => {
     const limiter = new UserSendLimiter({ sendRatePerSec: 1, sendBurst: 1 });
     await limiter.schedule('u1', () => undefined);

@@ -26,7 +26,7 @@ interface UserBucket {
 
 export class SendLimiterStopped extends Error {
   constructor() {
-    super('the websocket send limiter stopped before a token came');
+    super('the websocket send limiter stopped (the process is shutting down)');
     this.name = 'SendLimiterStopped';
   }
 }
@@ -45,6 +45,7 @@ export class UserSendLimiter {
 
   /** Runs `send` when the user has a token: at once while the bucket holds one. */
   schedule<T>(userId: string, send: () => T): Promise<T> {
+    if (this.stopped) return Promise.reject(new SendLimiterStopped());
     const user = this.users.get(userId) ?? this.open(userId);
     user.lastSendAt = Date.now();
     if (user.waiting === 0 && user.bucket.tryRemoveTokens(1)) {
@@ -54,7 +55,6 @@ export class UserSendLimiter {
         return Promise.reject(error);
       }
     }
-    if (this.stopped) return Promise.reject(new SendLimiterStopped());
     return this.wait(user, send);
   }
 
@@ -68,7 +68,7 @@ export class UserSendLimiter {
     }
   }
 
-  /** Sends still waiting for a token, and later ones that would wait, are rejected (SendLimiterStopped), as on shutdown. */
+  /** Sends still waiting for a token, and every later one, are rejected (SendLimiterStopped), as on shutdown. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweep);

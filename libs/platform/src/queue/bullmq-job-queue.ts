@@ -64,6 +64,10 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0), active: counts.active ?? 0, failed: counts.failed ?? 0 };
   }
 
+  async stopProcessing(): Promise<void> {
+    await this.worker?.close();
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();

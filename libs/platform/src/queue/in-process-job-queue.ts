@@ -27,6 +27,9 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   private active = 0;
   private failed = 0;
   private closed = false;
+  /** stopProcessing(): no attempt starts any more, jobs added later are dropped with the process */
+  private processingStopped = false;
+  private addedAfterStop = 0;
 
   constructor(
     readonly name: string,
@@ -41,7 +44,9 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     if (this.closed) throw new Error(`queue ${this.name} is closed`);
     this.known.add(id);
     const job = { id, data, options };
-    if (this.queue) void this.schedule(job);
+    if (this.processingStopped) {
+      if (!this.addedAfterStop++) this.logger.warn(`job ${id}, and any added after it, not run: this process stopped taking jobs`);
+    } else if (this.queue) void this.schedule(job);
     else this.waiting.push(job);
     return { id, deduplicated: false };
   }
@@ -64,9 +69,8 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
    * before a retry, are dropped with the process, as they would be by a crash (whoever queued them recovers them:
    * webhook deliveries, for one, are re-sent from their claims).
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  async stopProcessing(): Promise<void> {
+    this.processingStopped = true;
     if (!this.queue) return;
     const dropped = this.queue.size + this.deferred.size;
     this.queue.clear();
@@ -75,8 +79,15 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
       drop();
     }
     this.deferred.clear();
-    if (dropped) this.logger.warn(`${dropped} waiting job attempt(s) not run: the queue closed`);
+    if (dropped) this.logger.warn(`${dropped} waiting job attempt(s) not run: this process stopped taking jobs`);
     await this.queue.onIdle();
+  }
+
+  /** stopProcessing(), and add() refuses from now on. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopProcessing();
   }
 
   /**
@@ -94,11 +105,11 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
         // a backoff alone keeps no process (nor a test run) alive
         unref: true,
         onFailedAttempt: (error) => {
-          if (error.retriesLeft > 0 && !this.closed) this.logger.warn(`job ${job.id} attempt ${error.attemptNumber} failed: ${error.message}; retrying`);
+          if (error.retriesLeft > 0 && !this.processingStopped) this.logger.warn(`job ${job.id} attempt ${error.attemptNumber} failed: ${error.message}; retrying`);
         },
       });
     } catch (error) {
-      if (this.closed) return;
+      if (this.processingStopped) return;
       this.failed++;
       this.logger.error(`job ${job.id} failed after ${attempts} attempts and is dropped: ${(error as Error).message}`);
     } finally {
@@ -109,7 +120,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   /** One attempt, as p-retry counts them: each deferral by the handler runs the job again as this same attempt. */
   private async attempt(job: PendingJob<T>, attempt: number): Promise<void> {
     for (;;) {
-      if (this.closed) throw new pRetry.AbortError(`queue ${this.name} closed before attempt ${attempt} of job ${job.id}`);
+      if (this.processingStopped) throw new pRetry.AbortError(`queue ${this.name} stopped before attempt ${attempt} of job ${job.id}`);
       const outcome = await this.run(job, attempt);
       if (!(outcome instanceof JobDeferral)) return;
       await this.deferral(job, attempt, outcome.delayMs);
@@ -132,8 +143,8 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   /** Waits out a deferral outside p-queue, so that it holds no slot; rejects (aborting the job) if close() drops it. */
   private deferral(job: PendingJob<T>, attempt: number, delayMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const drop = () => reject(new pRetry.AbortError(`queue ${this.name} closed while attempt ${attempt} of job ${job.id} was deferred`));
-      if (this.closed) return drop();
+      const drop = () => reject(new pRetry.AbortError(`queue ${this.name} stopped while attempt ${attempt} of job ${job.id} was deferred`));
+      if (this.processingStopped) return drop();
       const timer = setTimeout(() => {
         this.deferred.delete(timer);
         resolve();

@@ -153,6 +153,28 @@ export function describeJobQueueContract(name: string, create: (queueName: strin
       expect(attempts).toEqual([1]);
     });
 
+    it('stops processing: waits for the running attempt, starts no other, and still takes adds', async () => {
+      const queue = make('stop');
+      const started: number[] = [];
+      let finishRunning!: () => void;
+      queue.process(async ({ n }) => {
+        started.push(n);
+        if (n === 1) await new Promise<void>((resolve) => (finishRunning = resolve));
+      });
+      await queue.add({ n: 1 });
+      await waitFor(() => started.length === 1);
+      await queue.add({ n: 2 });
+      let stopped = false;
+      const stopping = queue.stopProcessing().then(() => (stopped = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stopped).toBe(false);
+      finishRunning();
+      await stopping;
+      await queue.add({ n: 3 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(started).toEqual([1]);
+    });
+
     it('ignores a second add with the id of a job that is still waiting', async () => {
       const queue = make('dedupe');
       const first = await queue.add({ n: 1 }, { jobId: 'report-42' });

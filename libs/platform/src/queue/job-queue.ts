@@ -52,6 +52,11 @@ export interface JobQueue<T> {
   /** starts consuming; call once per process that should run these jobs */
   process(handler: JobHandler<T>, options?: { concurrency?: number }): void;
   counts(): Promise<QueueCounts>;
+  /**
+   * This process takes no more jobs; resolves once the attempts it is running have finished. Jobs may still be
+   * added (until close): they wait for another process (BullMQ), or are dropped with this one (in-process).
+   */
+  stopProcessing(): Promise<void>;
   close(): Promise<void>;
 }
 
