@@ -72,6 +72,15 @@ describe('TriggerIndex: above / below', () => {
     expect(run(index, [103, 99, 104], 'BTCUSDT', 2000)).toEqual([[], [], [a.id]]);
   });
 
+  it('fires a fired every_time alert PATCHed to once on the next tick in its region, as a new once alert would fire', () => {
+    const index = new TriggerIndex();
+    const a = alert({ condition: 'above', price: 100, frequency: 'every_time' });
+    index.add(a);
+    expect(run(index, [101], 'BTCUSDT', 0)).toEqual([[a.id]]);
+    index.add({ ...a, frequency: 'once', lastFiredAtMs: 0 });
+    expect(run(index, [101, 102], 'BTCUSDT', 2000)).toEqual([[a.id], []]);
+  });
+
   it('places a re-added alert whose threshold changed as a new one: it fires if the price is already past the new threshold', () => {
     const index = new TriggerIndex();
     const a = alert({ condition: 'above', price: 110, frequency: 'every_time' });

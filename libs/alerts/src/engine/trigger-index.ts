@@ -54,7 +54,7 @@ export class TriggerIndex {
     const replaced = this.slots.slotOf(alert.id);
     const replacedState = replaced === undefined ? undefined : this.stateOfSlot(replaced);
     const threshold = code >= PCT_UP ? (alert.percent as number) : (alert.price as number);
-    const kept = replaced === undefined ? undefined : this.keptPlacement(replaced, code, alert.symbol, threshold);
+    const kept = replaced === undefined || alert.frequency === 'once' ? undefined : this.keptPlacement(replaced, code, alert.symbol, threshold);
     const keptGroup = replaced === undefined ? undefined : this.keptGroup(replaced, code, alert);
     if (replaced !== undefined) this.unindex(replaced, LEGS[this.slots.condition[replaced]]);
 
@@ -227,8 +227,10 @@ export class TriggerIndex {
   }
 
   /**
-   * The placement flags (armed legs, PENDING) of an above/below alert being replaced by one with the same trigger,
-   * to carry over; undefined when the replacement is a different trigger, which is placed as new.
+   * The placement flags (armed legs, PENDING) of an above/below alert being replaced by an every_time one with the
+   * same trigger, to carry over; undefined when the replacement is a different trigger, which is placed as new. (A
+   * `once` replacement is always placed as new: armed, it fires on the next tick at or past its threshold, as a new
+   * `once` alert would, whatever the every_time alert it replaces had fired.)
    */
   private keptPlacement(replaced: number, code: number, symbol: string, threshold: number): number | undefined {
     const s = this.slots;
