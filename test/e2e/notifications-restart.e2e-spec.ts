@@ -144,6 +144,16 @@ describe('deliveries claimed by a process that stopped before sending', () => {
     const sentinel = await notify(second, trader, sentinelSymbol);
     await socket.waitForBatch((item) => item.id === sentinel.id);
     expect(socket.items.map((item) => item.id).sort()).toEqual([older.id, interrupted.id, sentinel.id].sort());
+
+    // a client that saw `interrupted` and left before `older` was sent again: the replay follows the order of
+    // sending, so `older`, a lower id sent later, is in it; what was sent before `interrupted` is not
+    const late = await NotificationSocket.open(second.url, { token: trader.apiKey, lastNotificationId: interrupted.id });
+    try {
+      const replayed = await late.waitForBatch((item) => item.id === sentinel.id);
+      expect(replayed.map((item) => item.id)).toEqual([older.id, sentinel.id]);
+    } finally {
+      late.close();
+    }
   }, 120_000);
 });
 

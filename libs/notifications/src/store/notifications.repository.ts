@@ -69,21 +69,31 @@ export class NotificationsRepository {
   }
 
   /**
-   * What a reconnecting WebSocket client missed: the newest `limit` notifications after `afterId` that the websocket
-   * channel sent. Not those still claimed: they are being sent (waiting for the user's rate, or in a batch of another
-   * process) and reach the client live, in its room, which it has joined again; or the recovery sweep sends them.
-   * Replaying them as well gave each twice. Oldest first.
+   * What a reconnecting WebSocket client missed: the newest `limit` notifications the websocket channel sent after
+   * `afterId`, the last one the client saw. "After" in the order they were sent: those with a higher id, and
+   * those with a lower id sent later (they waited in a batch window while a critical one went out alone, or in
+   * another process); the latter are looked for among the `limit` notifications below `afterId`. Not those still
+   * claimed: they are being sent (waiting for the user's rate, or in a batch of another process) and reach the
+   * client live, in its room, which it has joined again; or the recovery sweep sends them. Replaying them as well
+   * gave each twice. Oldest first.
    */
   async missedOnWebsocket(userId: string, afterId: string, limit: number): Promise<StoredNotification[]> {
     if (limit <= 0) return [];
+    const sentOnWebsocket = `join deliveries d on d.notification_id = n.id and d.channel = 'websocket' and d.status = 'sent'`;
     const rows = await query(
       this.em,
-      `select * from (
-         select ${COLUMNS} from notifications n
-         join deliveries d on d.notification_id = n.id and d.channel = 'websocket' and d.status = 'sent'
-         where n.user_id = ? and n.id > ? order by n.id desc limit ?
+      `with seen as (
+         select d.updated_at as sent_at from notifications n ${sentOnWebsocket} where n.id = ? and n.user_id = ?
+       )
+       select * from (
+         (select ${COLUMNS} from notifications n ${sentOnWebsocket}
+          where n.user_id = ? and n.id > ? order by n.id desc limit ?)
+         union all
+         (select ${COLUMNS} from (select * from notifications where user_id = ? and id < ? order by id desc limit ?) n ${sentOnWebsocket}
+          where d.updated_at > (select sent_at from seen))
+         order by id desc limit ?
        ) missed order by id`,
-      [userId, afterId, limit],
+      [afterId, userId, userId, afterId, limit, userId, afterId, limit, limit],
     );
     return rows.map(fromRow);
   }
