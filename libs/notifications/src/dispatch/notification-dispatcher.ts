@@ -74,7 +74,6 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   /** Sends items whose claim is already held (a stale claim being retried), as the batch they were claimed in. */
   resend(channel: string, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void> {
-    if (this.closing) return Promise.resolve();
     return this.track(this.send(channel, userId, items, dedupeKey));
   }
 
