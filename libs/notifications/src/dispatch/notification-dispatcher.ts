@@ -18,6 +18,7 @@ import { ChannelRegistry } from './channel-registry';
 import { ChannelTargets } from './channel-targets';
 import { deliveryPlan, MUTED } from './delivery-plan';
 import { DeliveryRecords, newBatchKey } from './delivery-records';
+import { settledWithinGrace } from '../shutdown-grace';
 import { SentOutcomes } from './sent-outcomes';
 
 @Injectable()
@@ -82,7 +83,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     this.batcher.flushAll();
     // what the channels can send soon goes out; what would wait longer (Telegram's 1 message/s per chat, retries
     // while Telegram is down) is dropped with its claim kept, and the next start's recovery sends it
-    await Promise.race([this.settled(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_SEND_GRACE_MS).unref())]);
+    await settledWithinGrace(this.settled());
     await Promise.all(this.channels.names.map((name) => this.channels.get(name)?.stop?.()));
     await this.settled();
   }
@@ -190,8 +191,6 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 }
 
 const NOT_IN_THIS_PROCESS = 'channel not available in this process';
-/** of the server's 10 s shutdown deadline, how long sends under way may take before the channels drop the rest */
-const SHUTDOWN_SEND_GRACE_MS = 3_000;
 
 /** A channel that throws before its promise fails its own batch, not the pass. */
 function startSend(sender: ChannelSender, userId: string, items: StoredNotification[], dedupeKey: string): Promise<void | 'queued'> {

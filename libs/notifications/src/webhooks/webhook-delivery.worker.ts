@@ -9,14 +9,13 @@ import { Agent, fetch } from 'undici';
 import { notificationMetrics } from '../notification-metrics';
 import { DeliveriesRepository } from '../store/deliveries.repository';
 import { WEBHOOK_QUEUE, WebhookJob } from './webhook-job';
+import { settledWithinGrace, SHUTDOWN_GRACE_SEC } from '../shutdown-grace';
 import { EndpointTurns } from './endpoint-turns';
 import { DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from './webhook-signature';
 import { TARGET_REFUSED, WebhookTargetPolicy } from './webhook-target';
 import { WebhookEndpoint, WebhooksRepository } from './webhooks.repository';
 
 const CHANNEL = 'webhook';
-/** at shutdown, how long requests in flight may take before they are aborted and their jobs put back */
-const SHUTDOWN_GRACE_MS = 3_000;
 
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -45,7 +44,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   /**
-   * While the database is still open: no new job starts, and the requests in flight get SHUTDOWN_GRACE_MS to be
+   * While the database is still open: no new job starts, and the requests in flight get the shutdown grace to be
    * answered and recorded. Those still waiting then are aborted, their jobs put back unchanged (no attempt spent,
    * no failure counted against the endpoint): another worker, or the restart, POSTs them again with the same
    * delivery id.
@@ -53,9 +52,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.queue) return;
     const stopped = this.queue.stopProcessing();
-    const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), SHUTDOWN_GRACE_MS).unref());
-    if ((await Promise.race([stopped, grace])) === 'late') {
-      this.logger.warn(`webhook requests still unanswered ${SHUTDOWN_GRACE_MS} ms into shutdown are aborted; their jobs are put back`);
+    if (!(await settledWithinGrace(stopped))) {
+      this.logger.warn(`webhook requests still unanswered ${SHUTDOWN_GRACE_SEC} s into shutdown are aborted; their jobs are put back`);
       this.interruption.abort();
       await stopped;
     }
