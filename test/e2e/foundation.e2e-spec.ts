@@ -28,6 +28,22 @@ describe('foundation', () => {
       expect(JSON.stringify(keys.body)).not.toContain(alice.apiKey!.split('_').pop());
     });
 
+    it('answers clients registered and calling at the same moment each with their own account', async () => {
+      for (let round = 0; round < 5; round++) {
+        // each client calls as soon as its own registration is answered, so that the lookups of their keys overlap
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, async () => {
+            const user = await anonymous.register(uniqueName('burst'));
+            return { user, me: await user.get('/api/v1/me'), keys: await user.get('/api/v1/me/api-keys') };
+          }),
+        );
+        for (const { user, me, keys } of answers) {
+          expect({ status: me.status, id: me.body.id }).toEqual({ status: 200, id: user.userId });
+          expect(keys.body.items.map((key: { id: string }) => key.id)).toEqual([user.apiKey!.split('_')[1]]);
+        }
+      }
+    });
+
     it('answers 409 for a taken username and 400 for a malformed one', async () => {
       const name = uniqueName('bob');
       await anonymous.register(name);

@@ -20,6 +20,16 @@ const WITHOUT_JIT = '-c jit=off';
  */
 const READ_COMMITTED = '-c default_transaction_isolation=read\\ committed';
 
+/**
+ * The embedded database gets one connection, whatever the profile's pool. PGlite has a single backend, and
+ * pglite-socket queues the protocol messages of all connections one by one, keeping a connection's messages
+ * together only inside a transaction: the Parse, Bind and Execute of two connections' parameterized queries
+ * interleave, one Bind then runs against the other's statement, and each connection gets the other's rows
+ * (electric-sql/pglite#1046, open; seen here as a fresh API key refused while another was looked up). A second
+ * connection could only queue in that same backend anyway.
+ */
+const EMBEDDED_POOL = { min: 1, max: 1 };
+
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -38,7 +48,7 @@ export class DatabaseModule {
               autoLoadEntities: true,
               // every repository forks its own EntityManager: no per-request context middleware on the hot path
               registerRequestContext: false,
-              pool: { min: poolMin, max: poolMax, acquireTimeoutMillis: 10_000 },
+              pool: { ...(connection.embedded ? EMBEDDED_POOL : { min: poolMin, max: poolMax }), acquireTimeoutMillis: 10_000 },
               debug: false,
               ensureDatabase: false,
               ...(connection.embedded ? {} : { driverOptions: { connection: { options: `${WITHOUT_JIT} ${READ_COMMITTED}` } } }),
