@@ -62,9 +62,9 @@ describe('market feeds', () => {
   });
 
   describe('MARKET_FEED=replay', () => {
-    // 300 one-minute bars replayed at 1200×: one bar every 50 ms, 15 s in all. BTC/USDT swings between 100 and
+    // 150 one-minute bars replayed at 1200×: one bar every 50 ms, 7.5 s in all. BTC/USDT swings between 100 and
     // 120 every 10 bars, so it crosses 110 upwards every second; ETH/USDT climbs by 1 per bar.
-    const BARS = 300;
+    const BARS = 150;
     const SPEED = 1200;
     const btcClose = (i: number) => (Math.floor(i / 10) % 2 === 0 ? 100 : 120);
     const ethClose = (i: number) => 2000 + i;
@@ -138,7 +138,7 @@ describe('market feeds', () => {
         return now.httpStatus === 503 ? now : undefined;
       }, (STALE_AFTER_SEC + 10) * 1000);
       expect(health.marketFeed).toMatchObject({ status: 'down', feed: 'replay', staleSymbols: SYMBOLS });
-      expect(server.output()).toContain('finished after 300 steps');
+      expect(server.output()).toContain(`finished after ${BARS} steps`);
     });
   });
 

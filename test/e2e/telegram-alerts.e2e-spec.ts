@@ -1,5 +1,7 @@
 // Alerts from a Telegram chat: one-line /alert, the guided dialogue, /alerts with remove buttons, /remove, and a
-// firing that reaches the chat that set the alert.
+// firing that reaches the chat that set the alert. Each test talks in chats of its own, and replies to one chat
+// come a second apart (3 s in a group), so the tests run side by side (it.concurrent); the firing, which moves
+// the BTC price others read, runs alone after them.
 import { FakeBotApi } from '../fakes/telegram';
 import { sendTicks, waitForTriggers } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
@@ -47,7 +49,7 @@ describe('telegram alert commands', () => {
   });
 
   describe('/alert in one line', () => {
-    it('creates the alert for the chat\'s account, visible over REST', async () => {
+    it.concurrent('creates the alert for the chat\'s account, visible over REST', async () => {
       const { chat, rest } = await member();
       const reply = await chat.say('/alert BTC/USDT above 70000');
       expect(reply.text).toContain('Alert');
@@ -57,7 +59,7 @@ describe('telegram alert commands', () => {
       expect(reply.text).toContain(alert.id.slice(0, 8));
     });
 
-    it('answers "abc" as a price with the right form and creates nothing', async () => {
+    it.concurrent('answers "abc" as a price with the right form and creates nothing', async () => {
       const { chat, rest } = await member();
       const reply = await chat.say('/alert BTC above abc');
       expect(reply.text).toContain('"abc" is not a price');
@@ -66,7 +68,7 @@ describe('telegram alert commands', () => {
       expect(await activeAlerts(rest)).toHaveLength(0);
     });
 
-    it('refuses a price with a comma instead of guessing a decimal or a thousands separator', async () => {
+    it.concurrent('refuses a price with a comma instead of guessing a decimal or a thousands separator', async () => {
       const { chat, rest } = await member();
       for (const price of ['0,5', '70,000']) {
         const reply = await chat.say(`/alert SOL below ${price}`);
@@ -75,7 +77,7 @@ describe('telegram alert commands', () => {
       expect(await activeAlerts(rest)).toHaveLength(0);
     });
 
-    it('applies the API\'s price range: a price the API refuses gets its reason and stores nothing', async () => {
+    it.concurrent('applies the API\'s price range: a price the API refuses gets its reason and stores nothing', async () => {
       const { chat, rest } = await member();
       for (const price of ['99999999999999999999999', '0.0000000000000000001']) {
         const reply = await chat.say(`/alert BTC above ${price}`);
@@ -87,7 +89,7 @@ describe('telegram alert commands', () => {
       expect((await chat.say('/alert BTC below 0.0000001')).text).toContain('BTC/USDT below 0.0000001');
     });
 
-    it('answers an unknown symbol, a wrong condition and a wrong number of words with the usage', async () => {
+    it.concurrent('answers an unknown symbol, a wrong condition and a wrong number of words with the usage', async () => {
       const { chat } = await member();
       const unknown = await chat.say('/alert DOGE above 1');
       expect(unknown.text).toContain('Unknown symbol "DOGE"');
@@ -98,7 +100,7 @@ describe('telegram alert commands', () => {
   });
 
   describe('the guided /alert dialogue', () => {
-    it('goes symbol → current price → condition → price (asking again after "abc") → confirm, then creates the alert', async () => {
+    it.concurrent('goes symbol → current price → condition → price (asking again after "abc") → confirm, then creates the alert', async () => {
       const { chat, rest } = await member();
 
       const askSymbol = await chat.say('/alert');
@@ -127,7 +129,7 @@ describe('telegram alert commands', () => {
       expect(alert).toMatchObject({ symbol: 'BTC/USDT', condition: 'above', price: '65000' });
     });
 
-    it("keeps one member's dialogue in a group: another member's chatter is not an answer", async () => {
+    it.concurrent("keeps one member's dialogue in a group: another member's chatter is not an answer", async () => {
       const owner = await anonymous.register(uniqueName('grouper'));
       const groupId = newGroupChatId();
       const alice = new TelegramChat(fake, groupId, { id: 9_100_001, username: 'alice_g' });
@@ -142,7 +144,7 @@ describe('telegram alert commands', () => {
       expect((await alice.say('ETH')).text).toContain('ETH/USDT');
     });
 
-    it('takes typed answers as well as buttons, and "cancel" ends it without an alert', async () => {
+    it.concurrent('takes typed answers as well as buttons, and "cancel" ends it without an alert', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert');
       expect((await chat.say('eth')).text).toContain('ETH/USDT');
@@ -154,7 +156,7 @@ describe('telegram alert commands', () => {
       expect((await chat.say('2500')).text).toContain('/help');
     });
 
-    it('answers a button of a dialogue that is over with "expired"', async () => {
+    it.concurrent('answers a button of a dialogue that is over with "expired"', async () => {
       const { chat } = await member();
       const askSymbol = await chat.say('/alert');
       await chat.say('/help');
@@ -164,7 +166,7 @@ describe('telegram alert commands', () => {
   });
 
   describe('/alerts and removal', () => {
-    it('lists the active alerts with stats and one remove button each', async () => {
+    it.concurrent('lists the active alerts with stats and one remove button each', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert BTC above 71000');
       await chat.say('/alert ETH below 2000');
@@ -177,7 +179,7 @@ describe('telegram alert commands', () => {
       expect(buttonsOf(list).map((b) => b.callback_data).sort()).toEqual([`alert:rm:${first.id}`, `alert:rm:${second.id}`].sort());
     });
 
-    it('removes an alert with its inline button: cancelled over REST, the list message edited', async () => {
+    it.concurrent('removes an alert with its inline button: cancelled over REST, the list message edited', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert BTC above 72000');
       await chat.say('/alert SOL above 300');
@@ -199,7 +201,7 @@ describe('telegram alert commands', () => {
       expect(removed.body.status).toBe('cancelled');
     });
 
-    it('answers a second tap on the same remove button without an error', async () => {
+    it.concurrent('answers a second tap on the same remove button without an error', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert BTC above 73000');
       const [alert] = await activeAlerts(rest);
@@ -215,7 +217,7 @@ describe('telegram alert commands', () => {
       expect(between.map((call) => call.text)).toEqual([]);
     });
 
-    it('keeps the REST list and the /alerts stats current after an alert is set in the chat', async () => {
+    it.concurrent('keeps the REST list and the /alerts stats current after an alert is set in the chat', async () => {
       const { chat, rest } = await member();
       // both read once before the change, so that both are cached
       expect(await activeAlerts(rest)).toHaveLength(0);
@@ -225,7 +227,7 @@ describe('telegram alert commands', () => {
       expect(afterCreate).toEqual({ rest: 1, chat: '1' });
     });
 
-    it('removes an alert with /remove <short id>', async () => {
+    it.concurrent('removes an alert with /remove <short id>', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert ETH above 5000');
       const [alert] = await activeAlerts(rest);
@@ -236,7 +238,7 @@ describe('telegram alert commands', () => {
       expect((await chat.say('/alerts')).text).toContain('No active alerts');
     });
 
-    it('says so when /remove names an alert that is no longer active', async () => {
+    it.concurrent('says so when /remove names an alert that is no longer active', async () => {
       const { chat, rest } = await member();
       await chat.say('/alert ETH above 5100');
       const [alert] = await activeAlerts(rest);
@@ -246,14 +248,14 @@ describe('telegram alert commands', () => {
       expect(again.text).not.toContain('removed.');
     });
 
-    it('answers a button press no handler knows, so the client stops waiting', async () => {
+    it.concurrent('answers a button press no handler knows, so the client stops waiting', async () => {
       const { chat } = await member();
       const list = await chat.say('/alerts');
       const press = chat.press(list.message_id!, 'nonsense');
       expect((await callbackAnswer(fake, press.queryId)).params.text).toBe('This button is no longer valid.');
     });
 
-    it('answers /remove nonsense clearly, and /remove alone with the usage', async () => {
+    it.concurrent('answers /remove nonsense clearly, and /remove alone with the usage', async () => {
       const { chat } = await member();
       const reply = await chat.say('/remove nonsense');
       expect(reply.text).toContain('nonsense');
@@ -262,7 +264,7 @@ describe('telegram alert commands', () => {
       expect((await chat.say('/remove')).text).toContain('Usage: /remove');
     });
 
-    it("cannot remove another account's alert by its id", async () => {
+    it.concurrent("cannot remove another account's alert by its id", async () => {
       const owner = await member();
       const other = await member();
       await owner.chat.say('/alert SOL below 10');

@@ -1,5 +1,7 @@
 // The Telegram bot through the real telegraf client and a local Bot API server: accounts, /link, /price, /token,
-// bad input, a failing handler, and Telegram being unreachable when the server starts.
+// bad input, a failing handler, and Telegram being unreachable when the server starts. Tests that only talk in
+// chats of their own run side by side (it.concurrent): replies to one chat come a second apart (3 s in a group).
+// Those that make the Bot API fail for every chat, or move prices, run alone.
 import { FakeBotApi } from '../fakes/telegram';
 import { sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
@@ -33,7 +35,7 @@ describe('telegram bot (polling)', () => {
   });
 
   describe('accounts', () => {
-    it('creates the account of a new private chat on /start and names it in the reply', async () => {
+    it.concurrent('creates the account of a new private chat on /start and names it in the reply', async () => {
       const alice = chat();
       const reply = await alice.say('/start');
       expect(reply.text).toContain(`user${alice.id}`);
@@ -41,7 +43,7 @@ describe('telegram bot (polling)', () => {
       expect(reply.parse_mode).toBe('HTML');
     });
 
-    it('says welcome back, by the same name, on a second /start', async () => {
+    it.concurrent('says welcome back, by the same name, on a second /start', async () => {
       const bob = chat();
       await bob.say('/start');
       const again = await bob.say('/start');
@@ -49,14 +51,14 @@ describe('telegram bot (polling)', () => {
       expect(again.text).toContain(`user${bob.id}`);
     });
 
-    it('answers /start in a group chat by asking for a private chat', async () => {
+    it.concurrent('answers /start in a group chat by asking for a private chat', async () => {
       const group = chat(newGroupChatId());
       const reply = await group.say('/start');
       expect(reply.text).toMatch(/private chat/i);
       expect(reply.text).not.toMatch(/is ready/);
     });
 
-    it('gives a chat with neither account nor link the "no account" reply, never an error', async () => {
+    it.concurrent('gives a chat with neither account nor link the "no account" reply, never an error', async () => {
       const stranger = chat();
       for (const command of ['/alerts', '/alert BTC/USDT above 70000', '/token']) {
         const reply = await stranger.say(command);
@@ -66,7 +68,7 @@ describe('telegram bot (polling)', () => {
       }
     });
 
-    it('sends an API key on /token in a private chat, and the key works over REST', async () => {
+    it.concurrent('sends an API key on /token in a private chat, and the key works over REST', async () => {
       const carol = chat();
       await carol.say('/start');
       const reply = await carol.say('/token');
@@ -79,7 +81,7 @@ describe('telegram bot (polling)', () => {
   });
 
   describe('/link', () => {
-    it('attaches the chat to an account registered over REST', async () => {
+    it.concurrent('attaches the chat to an account registered over REST', async () => {
       const dora = await anonymous.register(uniqueName('dora'));
       const before = await dora.get('/api/v1/me');
       expect(before.body.telegramLinked).toBe(false);
@@ -99,7 +101,7 @@ describe('telegram bot (polling)', () => {
       expect((await doraChat.say('/start')).text).toContain('Welcome back');
     });
 
-    it('links a group chat too, but sends API keys only in a private chat', async () => {
+    it.concurrent('links a group chat too, but sends API keys only in a private chat', async () => {
       const gus = await anonymous.register(uniqueName('gus'));
       const group = chat(newGroupChatId());
       expect((await group.say(`/link ${(await gus.post('/api/v1/me/telegram-link')).body.code}`)).text).toContain('linked');
@@ -109,7 +111,7 @@ describe('telegram bot (polling)', () => {
       expect((await gus.get('/api/v1/me/api-keys')).body.items).toHaveLength(1);
     });
 
-    it('takes the account away from the chat linked before at once: it can no longer get API keys', async () => {
+    it.concurrent('takes the account away from the chat linked before at once: it can no longer get API keys', async () => {
       const hal = await anonymous.register(uniqueName('hal'));
       const first = chat();
       expect((await first.say(`/link ${(await hal.post('/api/v1/me/telegram-link')).body.code}`)).text).toContain('linked');
@@ -124,7 +126,7 @@ describe('telegram bot (polling)', () => {
       expect((await hal.get('/api/v1/me/api-keys')).body.items).toHaveLength(keysBefore);
     });
 
-    it('answers a wrong code clearly and links nothing', async () => {
+    it.concurrent('answers a wrong code clearly and links nothing', async () => {
       const eve = await anonymous.register(uniqueName('eve'));
       await eve.post('/api/v1/me/telegram-link');
       const eveChat = chat();
@@ -165,18 +167,18 @@ describe('telegram bot (polling)', () => {
   });
 
   describe('bad input', () => {
-    it('answers an unknown command by pointing to /help', async () => {
+    it.concurrent('answers an unknown command by pointing to /help', async () => {
       const reply = await chat().say('/frobnicate');
       expect(reply.text).toContain('/frobnicate');
       expect(reply.text).toContain('/help');
     });
 
-    it('lists every command on /help', async () => {
+    it.concurrent('lists every command on /help', async () => {
       const reply = await chat().say('/help');
       for (const command of ['/start', '/link', '/price', '/alert', '/alerts', '/remove', '/token']) expect(reply.text).toContain(command);
     });
 
-    it('reads a command in capitals as the command, and leaves commands addressed to another bot alone', async () => {
+    it.concurrent('reads a command in capitals as the command, and leaves commands addressed to another bot alone', async () => {
       const mine = chat();
       expect((await mine.say('/HELP')).text).toContain('Tradepulse commands');
       expect((await mine.say('/Price@Tradepulse_Test_Bot eth')).text).toContain('ETH/USDT');
@@ -188,7 +190,7 @@ describe('telegram bot (polling)', () => {
       expect(group.all().filter((call) => call.seq > after).map((call) => call.text)).toEqual([expect.stringContaining('Tradepulse commands')]);
     });
 
-    it('answers a 5,000-character unknown command and a long wrong argument without going silent', async () => {
+    it.concurrent('answers a 5,000-character unknown command and a long wrong argument without going silent', async () => {
       const long = 'x'.repeat(5000);
       const unknown = await chat().say(`/${long}`);
       expect(unknown.text).toContain("I don't know");
@@ -200,9 +202,40 @@ describe('telegram bot (polling)', () => {
       expect(remove.text!.length).toBeLessThanOrEqual(4096);
     });
 
-    it('answers plain text outside a dialogue with a hint instead of silence', async () => {
+    it.concurrent('answers plain text outside a dialogue with a hint instead of silence', async () => {
       const reply = await chat().say('hello bot');
       expect(reply.text).toContain('/help');
+    });
+  });
+
+  describe('replies within the Bot API limits', () => {
+    it('sends its replies to one chat at least a second apart, in the order of the commands', async () => {
+      const eager = chat();
+      let last = eager.mark();
+      for (const text of ['/help', '/price eth', '/frobnicate']) fake.sendText(eager.id, text);
+      const replies = [];
+      for (let i = 0; i < 3; i++) {
+        replies.push(await eager.next('sendMessage', last));
+        last = replies[i].seq;
+      }
+
+      expect(replies.map((call) => call.text)).toEqual([expect.stringContaining('Tradepulse commands'), expect.stringContaining('ETH/USDT'), expect.stringContaining('/frobnicate')]);
+      for (const [i, reply] of replies.slice(1).entries()) expect(reply.at - replies[i].at).toBeGreaterThanOrEqual(950);
+    });
+
+    it('answers a private chat at once while a busy group waits three seconds for its next reply', async () => {
+      const group = chat(newGroupChatId());
+      const groupFirst = await group.say('/help');
+      const groupSecondAfter = group.mark();
+      fake.sendText(group.id, '/help');
+      // the group's update is fetched on its own first, so that the private chat's comes in a later poll
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const reply = await chat().say('/price eth');
+      const groupSecond = await group.next('sendMessage', groupSecondAfter);
+
+      // 20 messages a minute in a group: its second reply waits 3 s; the private chat's does not wait behind it
+      expect(groupSecond.at - groupFirst.at).toBeGreaterThanOrEqual(2_950);
+      expect(reply.at).toBeLessThan(groupSecond.at - 1_000);
     });
   });
 

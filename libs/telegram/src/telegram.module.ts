@@ -1,12 +1,13 @@
 import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '@tradepulse/config';
-import { getBotToken, TelegrafModule } from 'nestjs-telegraf';
-import type { Telegraf } from 'telegraf';
+import { TelegrafModule } from 'nestjs-telegraf';
+import { Telegram } from 'telegraf';
 import { accountResolver, callbackAnswer, commandAddressing, dialogueRouter, errorBoundary, unknownCommandReply } from './bot/bot-middlewares';
 import { BotLifecycle } from './bot/bot-lifecycle.service';
 import { ChatAccountsService } from './bot/chat-accounts.service';
 import { CoreCommands } from './bot/core.commands';
 import { DialogueStore } from './bot/dialogue-store';
+import { repliesThrough } from './bot/reply';
 import { TelegramLinkController } from './bot/telegram-link.controller';
 import { TelegramWebhook } from './bot/telegram-webhook';
 import { exposeSenderMetrics } from './sender-metrics';
@@ -26,15 +27,11 @@ export class TelegramModule {
     if (!token) {
       return { module: TelegramModule, controllers: [TelegramLinkController], providers: always, exports: always };
     }
-    const sender: Provider = {
-      provide: TelegramSender,
-      inject: [getBotToken()],
-      useFactory: (bot: Telegraf) => {
-        const instance = new TelegramSender(bot.telegram, { logger: new Logger('TelegramSender') });
-        exposeSenderMetrics(instance);
-        return instance;
-      },
-    };
+    const apiRoot = config.env.TELEGRAM_API_ROOT;
+    // one sender for the bot's replies and the notifications, so that the Bot API limits hold for all its messages
+    const telegramSender = new TelegramSender(new Telegram(token, apiRoot ? { apiRoot } : {}), { logger: new Logger('TelegramSender') });
+    exposeSenderMetrics(telegramSender);
+    const sender: Provider = { provide: TelegramSender, useValue: telegramSender };
     return {
       module: TelegramModule,
       imports: [
@@ -44,8 +41,8 @@ export class TelegramModule {
           useFactory: (accounts: ChatAccountsService, dialogues: DialogueStore) => ({
             token,
             launchOptions: false,
-            options: { handlerTimeout: 30_000, ...(config.env.TELEGRAM_API_ROOT ? { telegram: { apiRoot: config.env.TELEGRAM_API_ROOT } } : {}) },
-            middlewares: [commandAddressing, errorBoundary, callbackAnswer, accountResolver(accounts), dialogueRouter(dialogues), unknownCommandReply],
+            options: { handlerTimeout: 30_000, ...(apiRoot ? { telegram: { apiRoot } } : {}) },
+            middlewares: [repliesThrough(telegramSender), commandAddressing, errorBoundary, callbackAnswer, accountResolver(accounts), dialogueRouter(dialogues), unknownCommandReply],
           }),
         }),
       ],

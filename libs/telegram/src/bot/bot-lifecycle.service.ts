@@ -7,7 +7,9 @@ import { HealthRegistry } from '@tradepulse/platform';
 import { InjectBot } from 'nestjs-telegraf';
 import pRetry from 'p-retry';
 import type { Telegraf } from 'telegraf';
+import { TelegramSender } from '../telegram-sender';
 import type { BotContext } from './bot-context';
+import { handleUpdatesInChatOrder } from './chat-ordered-updates';
 import { registeredCommands } from './bot-command.decorator';
 
 export type BotState = 'starting' | 'online' | 'offline' | 'stopped';
@@ -24,9 +26,15 @@ export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @InjectBot() private readonly bot: Telegraf<BotContext>,
     private readonly config: AppConfig,
+    private readonly sender: TelegramSender,
     health: HealthRegistry,
   ) {
     guardStop(bot);
+    // telegraf's default error handler sets process.exitCode = 1 (a clean shutdown would exit 1) and rethrows. The
+    // error boundary answers every handler's own failure, so what arrives here is a handler past handlerTimeout,
+    // e.g. a reply waiting out a Telegram outage: logged, and the chat's next update goes on
+    bot.catch((error, ctx) => this.logger.warn(`update ${ctx.update.update_id}: ${(error as Error).message}`));
+    handleUpdatesInChatOrder(bot, (update, error) => this.logger.error(`update ${update.update_id} failed: ${error.message}`));
     watchPolling(bot, (ok, error) => this.onPoll(ok, error));
     health.register({ name: 'telegram', critical: false, check: async () => ({ up: this.state === 'online', state: this.state, ...(this.lastError ? { lastError: this.lastError } : {}) }) });
   }
@@ -48,6 +56,8 @@ export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     this.stopping = true;
     this.state = 'stopped';
     if (!this.config.env.TELEGRAM_WEBHOOK_URL) this.bot.stop('shutdown');
+    // the notifications plugin stops it earlier, after its grace; without that plugin the replies end here
+    await this.sender.stop();
   }
 
   private async runForever(): Promise<void> {

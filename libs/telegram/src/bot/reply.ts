@@ -1,39 +1,32 @@
-// Direct replies to what a chat sent: HTML parse mode, split above Telegram's 4,096 characters (buttons go on the
-// last part), and retried the way Telegram asks: after retry_after on a 429, with backoff on a 5xx or a network
-// error, never on another 4xx. Replies skip the notification sender's queues: a user waits for them.
-import { setTimeout as delay } from 'node:timers/promises';
-import pRetry from 'p-retry';
+// Direct replies to what a chat sent go through the same TelegramSender as notifications, ahead of them
+// (priority high): the Bot API limits count every message of the bot, so a reply waits for the chat's turn
+// (1 message per second in a private chat, 20 per minute in a group) and for the bot-wide one like any other,
+// and the sender splits it above 4,096 characters (buttons on the last part) and retries what Telegram asks to.
+import type { MiddlewareFn } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { classifySendFailure } from '../send-failure';
-import { splitMessage } from '../split-message';
+import { escapeHtml } from '../telegram-html';
+import type { TelegramSender } from '../telegram-sender';
 import type { BotContext } from './bot-context';
 
-const REPLY_RETRIES = 3;
-const REPLY_BACKOFF_MS = 500;
+/** The first middleware: hands the bot's sender to every handler of the update. */
+export function repliesThrough(sender: TelegramSender): MiddlewareFn<BotContext> {
+  return (ctx, next) => {
+    ctx.state.sender = sender;
+    return next();
+  };
+}
 
+/** Resolves once every part is delivered; rejects with Telegram's error (4xx at once, 5xx after the retries). */
 export async function replyHtml(ctx: BotContext, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-  const parts = splitMessage(html);
-  for (const [i, part] of parts.entries()) {
-    const last = i === parts.length - 1;
-    await retried(() => ctx.reply(part, { parse_mode: 'HTML', ...(last && keyboard ? { reply_markup: keyboard } : {}) }));
-  }
+  const { sender } = ctx.state;
+  if (!sender) throw new Error('replyHtml: no sender on this update (repliesThrough must run first)');
+  if (!ctx.chat) throw new Error(`replyHtml: update ${ctx.update.update_id} has no chat to answer`);
+  await sender.send(ctx.chat.id, html, { priority: 'high', replyMarkup: keyboard });
 }
 
-/** A plain-text reply (no HTML), retried like replyHtml. */
+/** A plain-text reply: the text shows exactly as given. */
 export async function replyText(ctx: BotContext, text: string): Promise<void> {
-  await retried(() => ctx.reply(text));
-}
-
-function retried(send: () => Promise<unknown>): Promise<unknown> {
-  return pRetry(send, {
-    retries: REPLY_RETRIES,
-    minTimeout: REPLY_BACKOFF_MS,
-    onFailedAttempt: async (error) => {
-      const failure = classifySendFailure(error);
-      if (failure.kind === 'permanent') throw error;
-      if (failure.kind === 'rate-limited') await delay(failure.retryAfterSec * 1000);
-    },
-  });
+  await replyHtml(ctx, escapeHtml(text));
 }
 
 /** The arguments after "/command", split on whitespace. */

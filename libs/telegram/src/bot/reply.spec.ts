@@ -1,0 +1,65 @@
+import { Telegram } from 'telegraf';
+import { FakeBotApi } from '../../../../test/fakes/telegram/fake-bot-api';
+import type { RecordedCall } from '../../../../test/fakes/telegram/types';
+import { TelegramSender } from '../telegram-sender';
+import type { BotContext } from './bot-context';
+import { replyHtml, replyText } from './reply';
+
+const TOKEN = '123456:REPLY-TEST';
+
+describe('bot replies go through the TelegramSender', () => {
+  const fake = new FakeBotApi({ token: TOKEN });
+  let sender: TelegramSender;
+
+  const contextOf = (chatId: number): BotContext => ({ chat: { id: chatId, type: 'private' }, update: { update_id: 1 }, state: { sender } }) as unknown as BotContext;
+  const sentTo = (chatId: number): RecordedCall[] => fake.sent.filter((call) => call.chat_id === chatId);
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.reset();
+    sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }));
+  });
+  afterEach(() => sender.stop());
+
+  it('waits for the chat\'s turn after a notification just sent to it: never two messages to one chat within a second', async () => {
+    await sender.send(701, 'BTC/USDT rose to or above 70000');
+    await replyHtml(contextOf(701), '<b>Tradepulse commands</b>');
+
+    const [notification, reply] = sentTo(701);
+    expect(reply.text).toBe('<b>Tradepulse commands</b>');
+    expect(reply.at - notification.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('goes ahead of notifications waiting for the same chat', async () => {
+    sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }), { privateChatMessagesPerSec: 20 });
+    const waiting = ['n1', 'n2', 'n3'].map((text) => sender.send(702, text));
+    await replyHtml(contextOf(702), 'your reply');
+    await Promise.all(waiting);
+
+    expect(sentTo(702).map((call) => call.text)).toEqual(['n1', 'your reply', 'n2', 'n3']);
+  });
+
+  it('splits a reply over 4,096 characters and puts the buttons on its last part only', async () => {
+    sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }), { privateChatMessagesPerSec: 20 });
+    const keyboard = { inline_keyboard: [[{ text: 'Remove', callback_data: 'rm:1' }]] };
+    await replyHtml(contextOf(703), `${'line of the alert list\n'.repeat(300)}`, keyboard);
+
+    const parts = sentTo(703);
+    expect(parts).toHaveLength(2);
+    expect(parts.map((part) => part.parse_mode)).toEqual(['HTML', 'HTML']);
+    expect(parts[0].reply_markup).toBeUndefined();
+    expect(parts[1].reply_markup).toEqual(keyboard);
+  });
+
+  it('escapes plain text for HTML, so that it shows as written', async () => {
+    await replyText(contextOf(704), 'I don\'t know /<script>. Send /help & see');
+
+    expect(sentTo(704)[0]).toMatchObject({ text: 'I don\'t know /&lt;script&gt;. Send /help &amp; see', parse_mode: 'HTML' });
+  });
+
+  it('rejects with Telegram\'s refusal when the user blocked the bot', async () => {
+    fake.setBlocked(705);
+    await expect(replyText(contextOf(705), 'hello')).rejects.toThrow(/blocked/);
+  });
+});
