@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { ApiKeysRepository } from './auth/api-keys.repository';
+import { RevocationAnnouncements } from './auth/revocation-announcements';
 import { CacheModule } from './cache/cache.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -54,6 +55,7 @@ export class PlatformModule {
         ApiKeysRepository,
         UsersRepository,
         ApiKeyService,
+        RevocationAnnouncements,
         CachedReadFastPath,
         UsersService,
         AdminBootstrap,

@@ -15,6 +15,7 @@ import { UserSendLimiter } from './user-send-limiter';
 
 export const WEBSOCKET_PATH = '/ws';
 const MAX_SYMBOLS_PER_SOCKET = 100;
+const REVOKED = { reason: 'unauthorized: the API key of this connection was revoked' };
 /** the idle sweep runs this often, or twice per idle timeout when that is shorter */
 const IDLE_SWEEP_MS = 5_000;
 
@@ -48,6 +49,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     server.use(socketAuthMiddleware(this.keys));
     this.stops.push(this.bus.on('market.ticks', ({ ticks }) => this.broadcastPrices(ticks)));
     this.stops.push(this.bus.on('apiKey.revoked', ({ keyId }) => this.closeSocketsOf(keyId)));
+    this.stops.push(this.bus.on('apiKey.revokedElsewhere', ({ keyId }) => this.closeLocalSocketsOf(keyId)));
     this.scheduleIdleSweep();
   }
 
@@ -123,12 +125,16 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
    * processes' through the adapter's broadcast (or, failing that, their next key sweep).
    */
   private closeSocketsOf(keyId: string): void {
-    const reason = { reason: 'unauthorized: the API key of this connection was revoked' };
-    this.server.local.to(keyRoom(keyId)).emit('error', reason);
-    this.server.local.in(keyRoom(keyId)).disconnectSockets(true);
+    this.closeLocalSocketsOf(keyId);
     // this process's sockets have left the room: what the broadcast reaches is the other processes'
-    this.server.to(keyRoom(keyId)).emit('error', reason);
+    this.server.to(keyRoom(keyId)).emit('error', REVOKED);
     this.server.in(keyRoom(keyId)).disconnectSockets(true);
+  }
+
+  /** Also those admitted after the revocation while this process still remembered the key (announced over Redis). */
+  private closeLocalSocketsOf(keyId: string): void {
+    this.server.local.to(keyRoom(keyId)).emit('error', REVOKED);
+    this.server.local.in(keyRoom(keyId)).disconnectSockets(true);
   }
 
   private refuse(socket: Socket, reason: string): void {

@@ -63,4 +63,21 @@ describe('ApiKeyService', () => {
     await keys.revoke('user-1', key.keyId);
     expect(keys.verifyFromMemory(key.apiKey, connection)).toBeUndefined();
   });
+
+  it('forgets a key another process revoked, connection included: its next use is asked of the database', async () => {
+    const { service, apiKeys, key, answerLookups } = fakeRepository();
+    const keys = service();
+    const first = keys.verify(key.apiKey);
+    answerLookups();
+    await first;
+    const connection = {};
+    expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
+
+    keys.revokedElsewhere(key.keyId);
+
+    expect(keys.verifyFromMemory(key.apiKey, connection)).toBeUndefined();
+    apiKeys.findActive.mockImplementationOnce(async () => undefined);
+    expect(await keys.verify(key.apiKey, connection)).toBeUndefined();
+    expect(apiKeys.findActive).toHaveBeenCalledTimes(2);
+  });
 });

@@ -13,6 +13,8 @@ declare module '../index' {
   interface DomainEvents {
     /** a key stopped working: connections it opened (the WebSocket's) are closed */
     'apiKey.revoked': { userId: string; keyId: string };
+    /** another process announced that it revoked this key: the sockets this process admitted with it are closed */
+    'apiKey.revokedElsewhere': { keyId: string };
   }
 }
 
@@ -99,6 +101,15 @@ export class ApiKeyService {
     this.forget(keyId);
     if (!revoked) throw notFound(`API key ${keyId}`);
     this.bus.emit('apiKey.revoked', { userId, keyId });
+  }
+
+  /**
+   * Another process revoked the key (RevocationAnnouncements): this process forgets it, so that its next use is
+   * checked against the database, which refuses it.
+   */
+  revokedElsewhere(keyId: string): void {
+    this.forget(keyId);
+    this.bus.emit('apiKey.revokedElsewhere', { keyId });
   }
 
   list(userId: string): Promise<ApiKeySummary[]> {
