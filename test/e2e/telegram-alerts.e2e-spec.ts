@@ -176,7 +176,8 @@ describe('telegram alert commands', () => {
       expect(list.text).toMatch(/triggered/);
       expect(list.text).toContain('BTC/USDT above 71000');
       expect(list.text).toContain('ETH/USDT below 2000');
-      expect(buttonsOf(list).map((b) => b.callback_data).sort()).toEqual([`alert:rm:${first.id}`, `alert:rm:${second.id}`].sort());
+      expect(buttonsOf(list).map((b) => b.callback_data).sort()).toEqual([`alert:rm:${first.id}:1`, `alert:rm:${second.id}:1`].sort());
+      expect(list.text).not.toContain('Page');
     });
 
     it.concurrent('removes an alert with its inline button: cancelled over REST, the list message edited', async () => {
@@ -194,11 +195,41 @@ describe('telegram alert commands', () => {
       expect(edited.message_id).toBe(list.message_id);
       expect(edited.text).not.toContain('BTC/USDT above 72000');
       expect(edited.text).toContain('SOL/USDT above 300');
-      expect(buttonsOf(edited).map((b) => b.callback_data)).toEqual([`alert:rm:${alerts.find((a) => a.symbol === 'SOL/USDT').id}`]);
+      expect(buttonsOf(edited).map((b) => b.callback_data)).toEqual([`alert:rm:${alerts.find((a) => a.symbol === 'SOL/USDT').id}:1`]);
 
       const removed = await rest.get(`/api/v1/alerts/${btc.id}`);
       expect(removed.status).toBe(200);
       expect(removed.body.status).toBe('cancelled');
+    });
+
+    it.concurrent('pages a long list, 20 alerts a page, and keeps a removal on the page it was made on', async () => {
+      const { chat, rest } = await member();
+      for (let i = 0; i < 25; i++) expect((await rest.post('/api/v1/alerts', { symbol: 'ETH/USDT', condition: 'above', price: 10_000 + i })).status).toBe(201);
+      const list = await chat.say('/alerts');
+      expect(list.text).toContain('25 active');
+      expect(list.text).toContain('Page 1 of 2');
+      const firstPage = buttonsOf(list).map((b) => b.callback_data);
+      expect(firstPage.filter((data) => data?.startsWith('alert:rm:'))).toHaveLength(20);
+      expect(firstPage).toContain('alert:page:2');
+      expect(firstPage).not.toContain('alert:page:0');
+
+      const next = chat.press(list.message_id!, 'alert:page:2');
+      const second = await chat.next('editMessageText', next.after);
+      expect(second.text).toContain('Page 2 of 2');
+      const secondPage = buttonsOf(second).map((b) => b.callback_data!);
+      const removals = secondPage.filter((data) => data.startsWith('alert:rm:'));
+      expect(removals).toHaveLength(5);
+      expect(secondPage).toContain('alert:page:1');
+      expect(secondPage).not.toContain('alert:page:3');
+      // together the two pages list every active alert once
+      const listed = [...firstPage, ...secondPage].filter((data) => data?.startsWith('alert:rm:')).map((data) => data!.split(':')[2]);
+      expect(new Set(listed)).toEqual(new Set((await rest.get('/api/v1/alerts?status=active&pageSize=100')).body.items.map((a: { id: string }) => a.id)));
+
+      const remove = chat.press(list.message_id!, removals[0]);
+      const edited = await chat.next('editMessageText', remove.after);
+      expect(edited.text).toContain('24 active');
+      expect(edited.text).toContain('Page 2 of 2');
+      expect(buttonsOf(edited).filter((b) => b.callback_data?.startsWith('alert:rm:'))).toHaveLength(4);
     });
 
     it.concurrent('answers a second tap on the same remove button without an error', async () => {

@@ -13,7 +13,8 @@ import { AlertView, CreateAlertDto } from './dto/alert.dto';
 type CommandCondition = 'above' | 'below' | 'crosses';
 const CONDITIONS: CommandCondition[] = ['above', 'below', 'crosses'];
 const USAGE = 'Usage: /alert &lt;symbol&gt; &lt;above|below|crosses&gt; &lt;price&gt;, e.g. /alert BTC/USDT above 70000 — or just /alert for a guided setup.';
-const LIST_LIMIT = 20;
+/** alerts per page of /alerts: one remove button each, within what a message's keyboard comfortably holds */
+const LIST_PAGE_SIZE = 20;
 
 interface AlertDraft {
   symbol?: string;
@@ -52,7 +53,7 @@ export class AlertCommands implements OnModuleInit {
   @BotCommand('alerts', '— your active alerts, with buttons to remove them')
   async list(@Ctx() ctx: BotContext): Promise<void> {
     if (!ctx.state.account) return replyHtml(ctx, notLinked(ctx));
-    const { text, keyboard } = await this.renderList(ctx.state.account.userId);
+    const { text, keyboard } = await this.renderList(ctx.state.account.userId, 1);
     await replyHtml(ctx, text, keyboard);
   }
 
@@ -67,13 +68,26 @@ export class AlertCommands implements OnModuleInit {
     await replyHtml(ctx, removed ? `Alert <code>${id.slice(0, 8)}</code> removed.` : `Alert <code>${id.slice(0, 8)}</code> is no longer active: it fired, expired or was removed before.`);
   }
 
-  @Action(/^alert:rm:([0-9a-f-]{36})$/)
+  /** The page of the list the button was on (buttons of lists sent before paging carry none: page 1). */
+  @Action(/^alert:rm:([0-9a-f-]{36})(?::(\d{1,6}))?$/)
   async removeButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
     if (!ctx.state.account) return void (await ctx.answerCbQuery('This chat has no account.'));
     const userId = ctx.state.account.userId;
     const removed = await this.alerts.cancel(userId, ctx.match[1]);
     await ctx.answerCbQuery(removed ? 'Alert removed' : 'That alert was already removed or has fired');
-    const { text, keyboard } = await this.renderList(userId);
+    await this.showListPage(ctx, userId, Number(ctx.match[2] ?? 1));
+  }
+
+  @Action(/^alert:page:(\d{1,6})$/)
+  async pageButton(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
+    if (!ctx.state.account) return void (await ctx.answerCbQuery('This chat has no account.'));
+    await ctx.answerCbQuery();
+    await this.showListPage(ctx, ctx.state.account.userId, Number(ctx.match[1]));
+  }
+
+  /** Edits the list message into that page (the last one when the list has shrunk below it). */
+  private async showListPage(ctx: BotContext, userId: string, page: number): Promise<void> {
+    const { text, keyboard } = await this.renderList(userId, page);
     await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: Error) => {
       // a second tap leaves the list as it was; Telegram refuses an edit that changes nothing
       if (!/message is not modified/i.test(error.message)) throw error;
@@ -143,14 +157,23 @@ export class AlertCommands implements OnModuleInit {
     await replyHtml(ctx, `✅ Alert <code>${alert.id.slice(0, 8)}</code> set: ${alert.symbol} ${alert.condition} ${alert.price}. I'll message you here when it fires.`);
   }
 
-  private async renderList(userId: string): Promise<{ text: string; keyboard: InlineKeyboardMarkup }> {
-    const [stats, page] = await Promise.all([this.alerts.stats(userId, false), this.alerts.list(userId, { status: 'active', page: 1, pageSize: LIST_LIMIT })]);
+  private async renderList(userId: string, requestedPage: number): Promise<{ text: string; keyboard: InlineKeyboardMarkup }> {
+    const activePage = (page: number) => this.alerts.list(userId, { status: 'active', page, pageSize: LIST_PAGE_SIZE });
+    const [stats, requested] = await Promise.all([this.alerts.stats(userId, false), activePage(Math.max(1, requestedPage))]);
+    const lastPage = Math.max(1, Math.ceil(requested.total / LIST_PAGE_SIZE));
+    // the list shrank below the page the button was on (removals, firings): show its last page
+    const page = Math.min(Math.max(1, requestedPage), lastPage);
+    const { items } = page === requestedPage ? requested : await activePage(page);
     const header = `<b>Your alerts</b>: ${stats.active} active, ${stats.triggered} triggered, ${stats.triggersLast24h} firings in 24 h`;
-    if (!page.items.length) return { text: `${header}\nNo active alerts. Set one with /alert.`, keyboard: { inline_keyboard: [] } };
-    const lines = page.items.map((a) => `<code>${a.id.slice(0, 8)}</code> ${describe(a)}`);
-    const more = page.total > page.items.length ? `\n…and ${page.total - page.items.length} more` : '';
-    const keyboard = { inline_keyboard: page.items.map((a) => [{ text: `✖ ${a.id.slice(0, 8)} ${a.symbol}`, callback_data: `alert:rm:${a.id}` }]) };
-    return { text: `${header}\n${lines.join('\n')}${more}`, keyboard };
+    if (!items.length) return { text: `${header}\nNo active alerts. Set one with /alert.`, keyboard: { inline_keyboard: [] } };
+    const lines = items.map((a) => `<code>${a.id.slice(0, 8)}</code> ${describe(a)}`);
+    const pageLine = lastPage > 1 ? `\nPage ${page} of ${lastPage}` : '';
+    const removeButtons = items.map((a) => [{ text: `✖ ${a.id.slice(0, 8)} ${a.symbol}`, callback_data: `alert:rm:${a.id}:${page}` }]);
+    const turn = [
+      ...(page > 1 ? [{ text: '◀ Previous', callback_data: `alert:page:${page - 1}` }] : []),
+      ...(page < lastPage ? [{ text: 'Next ▶', callback_data: `alert:page:${page + 1}` }] : []),
+    ];
+    return { text: `${header}\n${lines.join('\n')}${pageLine}`, keyboard: { inline_keyboard: turn.length ? [...removeButtons, turn] : removeButtons } };
   }
 }
 
