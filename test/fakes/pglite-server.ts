@@ -6,15 +6,19 @@
 // databases): a new data directory is copied from the build's template, as the server's own first start does, and
 // an in-memory database loads a dump of a fresh one, made by the first start that needed it and kept beside the
 // template (1.5 s to load).
+//
+// Several server processes share it in the multi-process suites: its connections are guarded so that their
+// parameterized queries cannot get each other's rows (pglite-batch-guard.ts).
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { guardExtendedBatches } from './pglite-batch-guard';
 import { copyTemplate, findTemplate, INITDB_OPTIONS, templateDirectory } from '../../libs/platform/src/database/embedded-database-template';
 
 async function main(): Promise<void> {
   const dataDir = process.env.PGLITE_DATA_DIR || undefined;
   const db = dataDir ? await openDirectory(dataDir) : await openInMemory();
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: Number(process.env.PGLITE_PORT ?? 0), maxConnections: 32 });
+  const server = new PGLiteSocketServer({ db: guardExtendedBatches(db), host: '127.0.0.1', port: Number(process.env.PGLITE_PORT ?? 0), maxConnections: 32 });
   await server.start();
   process.stdout.write(`${JSON.stringify({ port: Number(server.getServerConn().split(':').pop()) })}\n`);
   process.once('SIGTERM', () => void server.stop().then(() => db.close()).then(() => process.exit(0)));
