@@ -16,6 +16,13 @@ function fakeRepository() {
 
 const profiles = new ProfileService('balanced', []);
 
+/** Verifies the key once (answering its lookup), so that the service remembers it. */
+async function verifiedOnce(keys: ApiKeyService, apiKey: string, answerLookups: () => void): Promise<void> {
+  const first = keys.verify(apiKey);
+  answerLookups();
+  await first;
+}
+
 describe('ApiKeyService', () => {
   it('verifies a burst of requests for one expired key with a single database lookup', async () => {
     const { service, apiKeys, key, answerLookups } = fakeRepository();
@@ -52,9 +59,7 @@ describe('ApiKeyService', () => {
   it('remembers the key a connection proved, and forgets it on revocation or another key', async () => {
     const { service, key, answerLookups } = fakeRepository();
     const keys = service();
-    const first = keys.verify(key.apiKey);
-    answerLookups();
-    await first;
+    await verifiedOnce(keys, key.apiKey, answerLookups);
     const connection = {};
     expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
     expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
@@ -67,9 +72,7 @@ describe('ApiKeyService', () => {
   it('forgets a key another process revoked, connection included: its next use is asked of the database', async () => {
     const { service, apiKeys, key, answerLookups } = fakeRepository();
     const keys = service();
-    const first = keys.verify(key.apiKey);
-    answerLookups();
-    await first;
+    await verifiedOnce(keys, key.apiKey, answerLookups);
     const connection = {};
     expect(keys.verifyFromMemory(key.apiKey, connection)?.keyId).toBe(key.keyId);
 
