@@ -1,5 +1,5 @@
 // Alerts across a SIGTERM restart: the index is rebuilt from the database, and a crossing that happened
-// while the server was down fires once on the first tick after it, marked late.
+// while the server was down fires once on the first tick after it, marked late. Candles are kept too.
 import { ApiClient, uniqueName } from './support/api-client';
 import { ALERTS_SERVER_ENV, createAlert, sendTicks, tickAndSettle, triggersOf, waitForTriggers } from './support/alerts-helpers';
 import { RunningServer, startServer } from './support/server-process';
@@ -8,12 +8,22 @@ import { waitFor } from './support/wait-for';
 const LAST_SECOND_SYMBOL = 'S01/USDT';
 const STAYED_ABOVE_SYMBOL = 'S02/USDT';
 const ALREADY_MET_SYMBOL = 'S03/USDT';
+const CANDLES_SYMBOL = 'S04/USDT';
+/** a whole minute a few minutes back: the candle ticks go there, with explicit times */
+const CANDLES_MINUTE = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
+
+async function candlesOf(client: ApiClient): Promise<unknown[]> {
+  const answer = await client.get(`/api/v1/market/candles?symbol=${CANDLES_SYMBOL}&interval=1m`);
+  expect(answer.status).toBe(200);
+  return answer.body.items;
+}
 
 describe('alerts across a restart', () => {
   let first: RunningServer | undefined;
   let second: RunningServer | undefined;
   let owner: ApiClient;
   const before: Record<string, any> = {};
+  let candlesBeforeStop: unknown[];
 
   afterAll(async () => {
     // both share one data directory / database; the last one to run cleans it up
@@ -47,15 +57,33 @@ describe('alerts across a restart', () => {
     // S03: a once alert created while the price already met it, and no tick since: nothing crosses over the restart
     await sendTicks(admin, { symbol: ALREADY_MET_SYMBOL, price: 120 });
     before.alreadyMet = await createAlert(owner, { symbol: ALREADY_MET_SYMBOL, condition: 'above', price: 110 });
+    // S04: two 1-minute candles; the second gets its last tick right before the SIGTERM
+    await sendTicks(
+      admin,
+      { symbol: CANDLES_SYMBOL, price: 10, ts: CANDLES_MINUTE },
+      { symbol: CANDLES_SYMBOL, price: 12, ts: CANDLES_MINUTE + 20_000 },
+      { symbol: CANDLES_SYMBOL, price: 11, ts: CANDLES_MINUTE + 60_000 },
+    );
     // MarketDataService flushes the last prices to the database once a second (PERSIST_INTERVAL_MS); nothing
     // outside the process shows when a flush happened, so this waits out one period (plus margin) on purpose.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     // ...and this tick lands right before the SIGTERM: only the flush on shutdown can keep it
-    await sendTicks(admin, { symbol: LAST_SECOND_SYMBOL, price: 777.25 });
+    await sendTicks(admin, { symbol: LAST_SECOND_SYMBOL, price: 777.25 }, { symbol: CANDLES_SYMBOL, price: 13, ts: CANDLES_MINUTE + 61_000 });
+    candlesBeforeStop = await candlesOf(owner);
     expect(await first.stop('SIGTERM')).toBe(0);
 
     second = await startServer({ reuse: first, env: ALERTS_SERVER_ENV });
     owner = new ApiClient(second.url, owner.apiKey);
+  });
+
+  it('keeps the candles, the last one with its tick from right before the stop, and goes on filling it', async () => {
+    expect(candlesBeforeStop).toEqual([
+      { openTime: CANDLES_MINUTE, open: 10, high: 12, low: 10, close: 12, volume: 2 },
+      { openTime: CANDLES_MINUTE + 60_000, open: 11, high: 13, low: 11, close: 13, volume: 2 },
+    ]);
+    expect(await candlesOf(owner)).toEqual(candlesBeforeStop);
+    await sendTicks(new ApiClient(second!.url, second!.adminKey), { symbol: CANDLES_SYMBOL, price: 9, ts: CANDLES_MINUTE + 62_000 });
+    expect((await candlesOf(owner)).at(-1)).toEqual({ openTime: CANDLES_MINUTE + 60_000, open: 11, high: 13, low: 9, close: 9, volume: 3 });
   });
 
   it('fires an alert that crossed during the downtime once, on the first tick after the restart, with late: true', async () => {

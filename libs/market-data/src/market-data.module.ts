@@ -8,6 +8,7 @@ import { SimulatedFeed } from './feeds/simulated-feed';
 import { MarketController } from './market.controller';
 import { MarketCommands } from './market.telegram';
 import { MarketDataService } from './market-data.service';
+import { MarketCandlesRepository } from './market-candles.repository';
 import { MarketPricesRepository } from './market-prices.repository';
 
 function createFeed(config: AppConfig, profiles: ProfileService): MarketFeed {
@@ -28,7 +29,7 @@ function createFeed(config: AppConfig, profiles: ProfileService): MarketFeed {
 @Global()
 @Module({
   controllers: [MarketController],
-  providers: [{ provide: MARKET_FEED, inject: [AppConfig, ProfileService], useFactory: createFeed }, MarketPricesRepository, MarketDataService, MarketCommands],
+  providers: [{ provide: MARKET_FEED, inject: [AppConfig, ProfileService], useFactory: createFeed }, MarketPricesRepository, MarketCandlesRepository, MarketDataService, MarketCommands],
   exports: [MarketDataService],
 })
 export class MarketDataModule implements OnApplicationBootstrap {

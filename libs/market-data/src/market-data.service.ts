@@ -2,9 +2,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
-import { CandleBook } from './candle-book';
+import { CandleBook, SeriesCandle } from './candle-book';
 import { MARKET_FEED } from './feeds/market-feed';
 import type { MarketFeed } from './feeds/market-feed';
+import { MarketCandlesRepository } from './market-candles.repository';
 import { MarketPricesRepository } from './market-prices.repository';
 import { PriceBook } from './price-book';
 import { checkTicks } from './tick-check';
@@ -15,6 +16,7 @@ const outOfOrderTotal = counter({ name: 'tradepulse_market_ticks_out_of_order_to
 const tickLag = gauge({ name: 'tradepulse_market_last_tick_lag_ms', help: 'Age of the newest tick when it was accepted' });
 
 const PERSIST_INTERVAL_MS = 1000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** A symbol's last price as an earlier process persisted it, and the time of its tick. */
 export interface PersistedPrice {
@@ -31,12 +33,14 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
   private persistedAtStart?: Promise<Map<string, PersistedPrice>>;
   private readonly dirty = new Set<string>();
   private persistTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
   private lastTickLagMs = 0;
 
   constructor(
     config: AppConfig,
     @Inject(MARKET_FEED) private readonly feed: MarketFeed,
     private readonly lastPrices: MarketPricesRepository,
+    private readonly storedCandles: MarketCandlesRepository,
     private readonly bus: EventBus,
     private readonly profiles: ProfileService,
     private readonly health: HealthRegistry,
@@ -45,10 +49,12 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
   }
 
   async onModuleInit(): Promise<void> {
-    await this.persistedPrices();
+    await Promise.all([this.persistedPrices(), this.restoreCandles()]);
     this.health.register({ name: 'marketFeed', critical: this.feed.automatic, check: async () => this.feedHealth() });
     this.persistTimer = setInterval(() => void this.persist(), PERSIST_INTERVAL_MS);
     this.persistTimer.unref();
+    this.pruneTimer = setInterval(() => void this.pruneCandles(), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
   }
 
   /** Starts the configured feed; called by the worker role once every listener is subscribed. */
@@ -106,6 +112,19 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
     return prices;
   }
 
+  /** The candles an earlier process stored, for the configured symbols. */
+  private async restoreCandles(): Promise<void> {
+    const bySeries = new Map<string, SeriesCandle[]>();
+    for (const candle of await this.storedCandles.recent()) {
+      if (!this.prices.has(candle.symbol)) continue;
+      const key = `${candle.symbol}|${candle.interval}`;
+      const series = bySeries.get(key);
+      if (series) series.push(candle);
+      else bySeries.set(key, [candle]);
+    }
+    for (const series of bySeries.values()) this.candles.restore(series[0].symbol, series[0].interval, series);
+  }
+
   get lastTickLag(): number {
     return this.lastTickLagMs;
   }
@@ -118,11 +137,16 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
   /** After the alert engine's drain, before the database pool closes (onApplicationShutdown): the last prices are saved. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.persistTimer);
+    clearInterval(this.pruneTimer);
     await this.persist();
   }
 
-  /** One multi-row upsert per second for every symbol that moved. */
+  /** Once a second: one multi-row upsert for every symbol that moved, one for every candle ticks changed. */
   private async persist(): Promise<void> {
+    await Promise.all([this.persistPrices(), this.persistCandles()]);
+  }
+
+  private async persistPrices(): Promise<void> {
     if (!this.dirty.size) return;
     const entries = [...this.dirty].map((s) => this.prices.get(s)!).filter(Boolean);
     this.dirty.clear();
@@ -132,6 +156,20 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
       for (const e of entries) this.dirty.add(e.symbol);
       this.logger.warn(`could not persist last prices (will retry): ${(error as Error).message}`);
     }
+  }
+
+  private async persistCandles(): Promise<void> {
+    const changed = this.candles.takeChanged();
+    try {
+      await this.storedCandles.save(changed);
+    } catch (error) {
+      this.candles.putBack(changed);
+      this.logger.warn(`could not persist candles (will retry): ${(error as Error).message}`);
+    }
+  }
+
+  private async pruneCandles(): Promise<void> {
+    await this.storedCandles.prune().catch((error: Error) => this.logger.warn(`could not prune stored candles (will retry in an hour): ${error.message}`));
   }
 
   private feedHealth() {

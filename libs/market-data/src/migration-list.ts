@@ -3,4 +3,5 @@ import { lazyMigrations } from '@tradepulse/platform';
 
 export const marketDataMigrations = lazyMigrations(() => require('./migrations') as typeof import('./migrations'), [
   'Migration20261124000250MarketPrices',
+  'Migration20261125000100MarketCandles',
 ]);
