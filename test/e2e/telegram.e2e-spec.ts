@@ -270,6 +270,27 @@ describe('telegram bot (polling)', () => {
     });
   });
 
+  describe('Telegram refusing an edit with 429', () => {
+    it('edits the list once retry_after has passed, and sends no apology: the removal did happen', async () => {
+      const gina = chat();
+      await gina.say('/start');
+      const rest = anonymous.as(API_KEY.exec((await gina.say('/token')).text ?? '')![0]);
+      const { body } = await rest.post('/api/v1/alerts', { symbol: 'SOL/USDT', condition: 'above', price: 501 });
+      const list = await gina.say('/alerts');
+      fake.failNext('editMessageText', 1, { status: 429, retryAfter: 1 });
+      const { after, queryId } = gina.press(list.message_id!, `alert:rm:${body.id}:1`);
+      await callbackAnswer(fake, queryId);
+      const edited = await gina.next('editMessageText', after);
+
+      const refused = fake.callsAfter(after, true).find((call) => call.method === 'editMessageText' && !call.ok)!;
+      expect(refused.errorCode).toBe(429);
+      expect(edited.at - refused.at).toBeGreaterThanOrEqual(1_000);
+      expect(edited.text).toContain('No active alerts');
+      expect(gina.all().filter((call) => call.seq > after)).toEqual([]);
+      expect((await rest.get(`/api/v1/alerts/${body.id}`)).body.status).toBe('cancelled');
+    });
+  });
+
   describe('shutdown', () => {
     it('stops polling on SIGTERM without launching the bot again', async () => {
       const mark = fake.calls.at(-1)?.seq ?? 0;

@@ -1,7 +1,7 @@
 // Alert commands: /alert (one line or a guided dialogue), /alerts with remove buttons, /remove.
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MarketDataService } from '@tradepulse/market-data';
-import { BotCommand, commandArgs, DialogueStore, escapeHtml, notLinked, replyHtml } from '@tradepulse/telegram';
+import { BotCommand, commandArgs, DialogueStore, editHtml, escapeHtml, notLinked, replyHtml } from '@tradepulse/telegram';
 import type { BotContext, Dialogue } from '@tradepulse/telegram';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -88,10 +88,7 @@ export class AlertCommands implements OnModuleInit {
   /** Edits the list message into that page (the last one when the list has shrunk below it). */
   private async showListPage(ctx: BotContext, userId: string, page: number): Promise<void> {
     const { text, keyboard } = await this.renderList(userId, page);
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: Error) => {
-      // a second tap leaves the list as it was; Telegram refuses an edit that changes nothing
-      if (!/message is not modified/i.test(error.message)) throw error;
-    });
+    await editHtml(ctx, text, keyboard);
   }
 
   @Action(/^alert:(sym|cond|confirm|cancel):?(.*)$/)

@@ -16,7 +16,7 @@ export { BotCommand, registeredCommands } from './bot/bot-command.decorator';
 export { ChatAccountsService } from './bot/chat-accounts.service';
 export { notLinked } from './bot/core.commands';
 export { DialogueStore, type Dialogue } from './bot/dialogue-store';
-export { commandArgs, replyHtml } from './bot/reply';
+export { commandArgs, editHtml, replyHtml } from './bot/reply';
 export { BotLifecycle } from './bot/bot-lifecycle.service';
 export { TelegramModule } from './telegram.module';
 export { telegramMigrations } from './migration-list';

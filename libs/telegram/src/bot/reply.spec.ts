@@ -3,7 +3,7 @@ import { FakeBotApi } from '../../../../test/fakes/telegram/fake-bot-api';
 import type { RecordedCall } from '../../../../test/fakes/telegram/types';
 import { TelegramSender } from '../telegram-sender';
 import type { BotContext } from './bot-context';
-import { replyHtml, replyText } from './reply';
+import { editHtml, replyHtml, replyText } from './reply';
 
 const TOKEN = '123456:REPLY-TEST';
 
@@ -61,5 +61,37 @@ describe('bot replies go through the TelegramSender', () => {
   it('rejects with Telegram\'s refusal when the user blocked the bot', async () => {
     fake.setBlocked(705);
     await expect(replyText(contextOf(705), 'hello')).rejects.toThrow(/blocked/);
+  });
+
+  describe('editHtml', () => {
+    const telegramError = (code: number, description: string, retryAfter?: number) =>
+      Object.assign(new Error(`${code}: ${description}`), { response: { error_code: code, description, ...(retryAfter ? { parameters: { retry_after: retryAfter } } : {}) } });
+    const editing = (...failures: Error[]) => {
+      const editMessageText = jest.fn(async () => {
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return true;
+      });
+      return { ctx: { editMessageText } as unknown as BotContext, editMessageText };
+    };
+
+    it('waits out a 429 and edits the message then, instead of failing the update', async () => {
+      const { ctx, editMessageText } = editing(telegramError(429, 'Too Many Requests: retry after 1', 1));
+      const started = Date.now();
+      await editHtml(ctx, '<b>Your alerts</b>');
+
+      expect(editMessageText).toHaveBeenCalledTimes(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('takes an edit that would change nothing (a second tap) as done, and does not retry another 400', async () => {
+      const unchanged = editing(telegramError(400, 'Bad Request: message is not modified'));
+      await editHtml(unchanged.ctx, 'same');
+      expect(unchanged.editMessageText).toHaveBeenCalledTimes(1);
+
+      const gone = editing(telegramError(400, 'Bad Request: message to edit not found'));
+      await expect(editHtml(gone.ctx, 'list')).rejects.toThrow(/not found/);
+      expect(gone.editMessageText).toHaveBeenCalledTimes(1);
+    });
   });
 });
