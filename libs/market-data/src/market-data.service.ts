@@ -34,6 +34,7 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
   private readonly dirty = new Set<string>();
   private persistTimer?: NodeJS.Timeout;
   private pruneTimer?: NodeJS.Timeout;
+  private persisting?: Promise<void>;
   private lastTickLagMs = 0;
 
   constructor(
@@ -138,12 +139,21 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.persistTimer);
     clearInterval(this.pruneTimer);
+    // a pass under way may have started before the last ticks: one more after it
+    await this.persisting;
     await this.persist();
   }
 
-  /** Once a second: one multi-row upsert for every symbol that moved, one for every candle ticks changed. */
-  private async persist(): Promise<void> {
-    await Promise.all([this.persistPrices(), this.persistCandles()]);
+  /**
+   * Once a second: one multi-row upsert for every symbol that moved, one for every candle ticks changed. A pass
+   * starts only once the one before it has ended (with the database slow or down, an older candle put back by a
+   * failed pass must not be written after a newer one).
+   */
+  private persist(): Promise<void> {
+    this.persisting ??= Promise.all([this.persistPrices(), this.persistCandles()])
+      .then(() => undefined)
+      .finally(() => (this.persisting = undefined));
+    return this.persisting;
   }
 
   private async persistPrices(): Promise<void> {
