@@ -28,9 +28,9 @@ describe('CandleBook', () => {
 
   it('continues a restored series: a tick in its last bucket extends that candle', () => {
     const book = new CandleBook();
-    book.restore('BTC/USDT', '1m', [
-      { openTime: T0, open: 10, high: 12, low: 10, close: 12, volume: 2 },
-      { openTime: T0 + MINUTE, open: 11, high: 13, low: 11, close: 13, volume: 2 },
+    book.restore([
+      { symbol: 'BTC/USDT', interval: '1m', openTime: T0, open: 10, high: 12, low: 10, close: 12, volume: 2 },
+      { symbol: 'BTC/USDT', interval: '1m', openTime: T0 + MINUTE, open: 11, high: 13, low: 11, close: 13, volume: 2 },
     ]);
     book.add('BTC/USDT', 9, T0 + MINUTE + 2_000);
 

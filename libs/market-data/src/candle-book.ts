@@ -45,7 +45,7 @@ export class CandleBook {
         continue;
       }
       this.series.set(key, candles);
-      this.changed.set(`${key}|${openTime}`, { symbol, interval, ...last });
+      this.changed.set(candleId(symbol, interval, openTime), { symbol, interval, ...last });
     }
   }
 
@@ -54,16 +54,22 @@ export class CandleBook {
   }
 
   /**
-   * Candles an earlier process stored, oldest first, for a series this process has no tick of yet (ticks that came
-   * first win: the stored candles end before them or are the same buckets, older).
+   * Candles an earlier process stored, oldest first within each series, for the series this process has no tick of
+   * yet (ticks that came first win: the stored candles end before them or are the same buckets, older).
    */
-  restore(symbol: string, interval: CandleInterval, candles: Candle[]): void {
-    const key = seriesKey(symbol, interval);
-    if (this.series.has(key)) return;
-    this.series.set(key, candles.slice(-MAX_CANDLES).map(({ openTime, open, high, low, close, volume }) => ({ openTime, open, high, low, close, volume })));
+  restore(stored: readonly SeriesCandle[]): void {
+    const restored = new Map<string, Candle[]>();
+    for (const { symbol, interval, openTime, open, high, low, close, volume } of stored) {
+      const key = seriesKey(symbol, interval);
+      if (this.series.has(key)) continue;
+      const series = restored.get(key) ?? [];
+      series.push({ openTime, open, high, low, close, volume });
+      restored.set(key, series);
+    }
+    for (const [key, candles] of restored) this.series.set(key, candles.slice(-MAX_CANDLES));
   }
 
-  /** The candles ticks changed since the last call, as they are now; forgotten here, put back() if not stored. */
+  /** The candles ticks changed since the last call, as they are now; forgotten here, putBack() if not stored. */
   takeChanged(): SeriesCandle[] {
     const changed = [...this.changed.values()];
     this.changed.clear();
@@ -73,7 +79,7 @@ export class CandleBook {
   /** Candles whose storing failed: written with the next pass, unless a tick changed them again meanwhile. */
   putBack(candles: SeriesCandle[]): void {
     for (const candle of candles) {
-      const id = `${seriesKey(candle.symbol, candle.interval)}|${candle.openTime}`;
+      const id = candleId(candle.symbol, candle.interval, candle.openTime);
       if (!this.changed.has(id)) this.changed.set(id, candle);
     }
   }
@@ -81,4 +87,8 @@ export class CandleBook {
 
 function seriesKey(symbol: string, interval: CandleInterval): string {
   return `${symbol}|${interval}`;
+}
+
+function candleId(symbol: string, interval: CandleInterval, openTime: number): string {
+  return `${seriesKey(symbol, interval)}|${openTime}`;
 }

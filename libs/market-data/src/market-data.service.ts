@@ -2,7 +2,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { counter, EventBus, gauge, HealthRegistry } from '@tradepulse/platform';
-import { CandleBook, SeriesCandle } from './candle-book';
+import { CandleBook } from './candle-book';
 import { MARKET_FEED } from './feeds/market-feed';
 import type { MarketFeed } from './feeds/market-feed';
 import { MarketCandlesRepository } from './market-candles.repository';
@@ -115,15 +115,7 @@ export class MarketDataService implements OnModuleInit, OnModuleDestroy, BeforeA
 
   /** The candles an earlier process stored, for the configured symbols. */
   private async restoreCandles(): Promise<void> {
-    const bySeries = new Map<string, SeriesCandle[]>();
-    for (const candle of await this.storedCandles.recent()) {
-      if (!this.prices.has(candle.symbol)) continue;
-      const key = `${candle.symbol}|${candle.interval}`;
-      const series = bySeries.get(key);
-      if (series) series.push(candle);
-      else bySeries.set(key, [candle]);
-    }
-    for (const series of bySeries.values()) this.candles.restore(series[0].symbol, series[0].interval, series);
+    this.candles.restore((await this.storedCandles.recent()).filter((candle) => this.prices.has(candle.symbol)));
   }
 
   get lastTickLag(): number {

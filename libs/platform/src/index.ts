@@ -27,6 +27,7 @@ export * from './health/health-registry';
 export * from './ids/unique-key';
 export * from './http/cached-read-fast-path';
 export * from './http/request-timing';
+export * from './redis/announcements';
 export * from './redis/redis-client';
 export * from './http/route-stats';
 export * from './http/stopping-gate';

@@ -6,6 +6,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { RevocationAnnouncements } from './auth/revocation-announcements';
+import { Announcements } from './redis/announcements';
 import { CacheModule } from './cache/cache.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -55,6 +56,7 @@ export class PlatformModule {
         ApiKeysRepository,
         UsersRepository,
         ApiKeyService,
+        Announcements,
         RevocationAnnouncements,
         CachedReadFastPath,
         UsersService,
@@ -66,7 +68,7 @@ export class PlatformModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
-      exports: [RouteStats, CachedReadFastPath, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
+      exports: [RouteStats, Announcements, CachedReadFastPath, EventBus, OutboxWriter, HealthRegistry, JobQueueFactory, ApiKeyService, UsersService, CacheModule],
     };
   }
 }

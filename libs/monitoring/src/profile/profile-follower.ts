@@ -5,10 +5,11 @@
 // winning at start-up as documented.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, isProfileName, ProfileName, ProfileService } from '@tradepulse/config';
-import { createRedisClient, Redis } from '@tradepulse/platform';
+import { Announcements } from '@tradepulse/platform';
 import { ProfileSwitchesRepository } from './profile-switches.repository';
 
 const CHECK_INTERVAL_MS = 5_000;
+const TOPIC = 'profile-switched';
 
 @Injectable()
 export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,8 +17,6 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
   private readonly enabled: boolean;
   private lastSeenSwitchId = '0';
   private timer?: NodeJS.Timeout;
-  private publisher?: Redis;
-  private subscriber?: Redis;
   private checking?: Promise<void>;
   private follow: (profile: ProfileName) => void = () => undefined;
 
@@ -25,6 +24,7 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
     private readonly switches: ProfileSwitchesRepository,
     private readonly config: AppConfig,
     private readonly profiles: ProfileService,
+    private readonly announcements: Announcements,
   ) {
     // the embedded database belongs to one process: there is nobody to follow
     this.enabled = Boolean(config.env.DATABASE_URL);
@@ -42,31 +42,19 @@ export class ProfileFollower implements OnApplicationBootstrap, OnApplicationShu
     // a switch committed after start-up read the stored profile, and before now: apply it (unless PROFILE was explicit)
     if (newest && !this.config.explicitProfile && isProfileName(newest.toProfile) && newest.toProfile !== this.profiles.name) this.follow(newest.toProfile);
     this.timer = setInterval(() => void this.checkNow(), CHECK_INTERVAL_MS).unref();
-    if (this.config.env.REDIS_URL) this.listen(this.config.env.REDIS_URL);
+    this.announcements.listen(TOPIC, () => void this.checkNow(), (error) =>
+      this.logger.warn(`profile announcements unavailable (${error.message}); checking every ${CHECK_INTERVAL_MS / 1000} s`),
+    );
   }
 
   /** Called after this process recorded and applied a switch: others check at once instead of at their next poll. */
   announce(switchId: string): void {
     if (BigInt(switchId) > BigInt(this.lastSeenSwitchId)) this.lastSeenSwitchId = switchId;
-    this.publisher?.publish(this.channel, switchId).catch(() => undefined);
+    void this.announcements.announce(TOPIC, switchId);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    this.subscriber?.disconnect();
-    this.publisher?.disconnect();
-  }
-
-  private get channel(): string {
-    return `tp:${this.config.redisPrefix}:profile-switched`;
-  }
-
-  private listen(url: string): void {
-    const quiet = (client: Redis) => client.on('error', () => undefined);
-    this.publisher = quiet(createRedisClient(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }));
-    this.subscriber = quiet(createRedisClient(url, { maxRetriesPerRequest: null }));
-    this.subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`profile announcements unavailable (${error.message}); checking every ${CHECK_INTERVAL_MS / 1000} s`));
-    this.subscriber.on('message', () => void this.checkNow());
   }
 
   private checkNow(): Promise<void> {
