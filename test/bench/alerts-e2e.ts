@@ -48,7 +48,9 @@ export async function runAlertsE2eBench(): Promise<BenchResult> {
       conditions: {
         ...machineAfter(machine),
         databaseMode: databaseMode() === 'postgresql' ? 'postgresql (DATABASE_URL, a fresh database)' : 'embedded (PGlite): DATABASE_URL was not set',
-        cache: 'in-process (REDIS_URL not passed to the server)',
+        cache: process.env.REDIS_URL
+          ? 'Redis (REDIS_URL passed to the server): tag versions and rate-limit counts read from Redis on every request, answers from the process\'s copy'
+          : 'in-process (REDIS_URL not set)',
         firing: `${ROUNDS} rounds: ${ALERTS_PER_ROUND} once "above" alerts at distinct prices created over REST by ${CREATORS} users, then one admin tick above them all`,
         commitDetection:
           databaseMode() === 'postgresql'

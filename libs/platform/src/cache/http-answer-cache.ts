@@ -2,6 +2,7 @@
 // interceptor (which stores them) and the cached-read fast path (which serves them before Nest runs).
 import { Injectable } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
+import { CacheableMemory } from 'cacheable';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { AnswerEncoding, encode, preferredEncoding } from './answer-encodings';
@@ -10,6 +11,8 @@ import { AppCache } from './app-cache';
 export interface CachedAnswer {
   json: string;
   etag: string;
+  /** epoch ms at which the shared store drops the entry; a local copy lives no longer */
+  expiresAt?: number;
   /** the JSON's length in bytes and its compressed forms, each made on the first hit that needs it (kept by the in-process store, which shares the object) */
   jsonBytes?: number;
   encoded?: Partial<Record<AnswerEncoding, Buffer>>;
@@ -17,15 +20,25 @@ export interface CachedAnswer {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * With Redis, answers this process stored or read are also kept here, by their versioned key. An entry under
+ * a key never changes (a write gives the tag a new version, hence new keys), so a local copy is as current as
+ * Redis's while the tag version is still read from Redis on every hit; it saves moving and parsing the whole
+ * answer (a 50-alert page is 17 KB) and keeps its compressed forms. Bounded: pages are up to tens of KB.
+ */
+const LOCAL_ANSWERS_WITH_REDIS = 500;
+
 @Injectable()
 export class HttpAnswerCache {
   private ttlSec: number;
   private readonly compressionThresholdBytes: number;
+  private readonly local: CacheableMemory | undefined;
 
   constructor(
     private readonly cache: AppCache,
     profiles: ProfileService,
   ) {
+    if (!cache.synchronous) this.local = new CacheableMemory({ lruSize: LOCAL_ANSWERS_WITH_REDIS, useClone: false, storeHashSize: 1 });
     this.compressionThresholdBytes = profiles.bootValue('http').compressionThresholdBytes;
     this.ttlSec = profiles.section('http').cacheTtlSec;
     profiles.onChange('http', (next) => (this.ttlSec = next.cacheTtlSec));
@@ -40,8 +53,12 @@ export class HttpAnswerCache {
     return answerKey(owner, tag, await this.cache.tagVersion(`${owner}:${tag}`), url);
   }
 
-  get(key: string): Promise<CachedAnswer | undefined> {
-    return this.cache.get<CachedAnswer>(key);
+  async get(key: string): Promise<CachedAnswer | undefined> {
+    const copy = this.local?.get<CachedAnswer>(key);
+    if (copy) return copy;
+    const shared = await this.cache.get<CachedAnswer>(key);
+    if (shared) this.keepLocally(key, shared);
+    return shared;
   }
 
   /** Whether lookup() answers (in-process store); otherwise use key() and get(). */
@@ -56,9 +73,18 @@ export class HttpAnswerCache {
 
   store(key: string, body: unknown): CachedAnswer {
     const json = JSON.stringify(body ?? null);
-    const answer = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"` };
-    void this.cache.set(key, answer, this.ttlSec * 1000);
+    const ttlMs = this.ttlSec * 1000;
+    const answer: CachedAnswer = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"`, expiresAt: Date.now() + ttlMs };
+    void this.cache.set(key, answer, ttlMs);
+    // a copy: hits add compressed forms to the local object, which must not reach the shared store's write
+    this.keepLocally(key, { ...answer });
     return answer;
+  }
+
+  /** Entries stored before expiresAt existed (a rolling upgrade) are not copied: their end is unknown here. */
+  private keepLocally(key: string, answer: CachedAnswer): void {
+    const ttlMs = (answer.expiresAt ?? 0) - Date.now();
+    if (this.local && ttlMs > 0) this.local.set(key, answer, ttlMs);
   }
 
   invalidate(owner: string, tag: string): Promise<void> {
