@@ -24,7 +24,7 @@ export class PreferencesService {
     // the in-process store answers without a promise per user (this runs for every dispatch pass)
     const cached = this.cache.synchronous
       ? unique.map((userId) => this.cache.peek<NotificationPreferences>(cacheKey(userId)))
-      : await Promise.all(unique.map((userId) => this.cache.get<NotificationPreferences>(cacheKey(userId))));
+      : await this.cache.getMany<NotificationPreferences>(unique.map(cacheKey));
     const found = new Map<string, NotificationPreferences>();
     const missing: string[] = [];
     unique.forEach((userId, index) => (cached[index] ? found.set(userId, cached[index]) : missing.push(userId)));

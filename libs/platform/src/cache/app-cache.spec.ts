@@ -1,5 +1,6 @@
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { createCache } from 'cache-manager';
+import { Keyv } from 'keyv';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppCache } from './app-cache';
 import { inProcessStore } from './cache.module';
@@ -47,5 +48,27 @@ describe('AppCache on the in-process store', () => {
     await sleep(60);
     expect(cache.peek('short')).toBeUndefined();
     expect(await cache.get('short')).toBeUndefined();
+  });
+});
+
+describe('AppCache.getMany', () => {
+  it('answers several keys in one call of the shared store, undefined where missing', async () => {
+    const shared = new Keyv();
+    const cache = new AppCache(createCache({ stores: [shared] }), new ProfileService('balanced', []), { env: { REDIS_URL: 'redis://shared' } } as unknown as AppConfig);
+    await cache.set('a', { n: 1 }, 60_000);
+    await cache.set('c', { n: 3 }, 60_000);
+    const getMany = jest.spyOn(shared, 'getMany');
+    const get = jest.spyOn(shared, 'get');
+    expect(await cache.getMany(['a', 'b', 'c'])).toEqual([{ n: 1 }, undefined, { n: 3 }]);
+    expect(getMany).toHaveBeenCalledTimes(1);
+    expect(get).not.toHaveBeenCalled();
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('misses every key when the store fails, rather than failing the caller', async () => {
+    const shared = new Keyv();
+    const cache = new AppCache(createCache({ stores: [shared] }), new ProfileService('balanced', []), { env: { REDIS_URL: 'redis://shared' } } as unknown as AppConfig);
+    jest.spyOn(shared, 'getMany').mockRejectedValue(new Error('connection lost'));
+    expect(await cache.getMany(['a', 'b'])).toEqual([undefined, undefined]);
   });
 });

@@ -51,6 +51,19 @@ export class AppCache {
     return value as T;
   }
 
+  /** Several keys in one call (one MGET with Redis): undefined where a key is missing, or for all of them on a failure. */
+  async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    if (!keys.length) return [];
+    const values = await this.bounded(() => this.cache.mget<T>([...keys]), 'mget');
+    const found = values === TIMED_OUT ? keys.map(() => undefined) : values.map((value) => (value === null ? undefined : value));
+    const hits = found.filter((value) => value !== undefined).length;
+    this.hits += hits;
+    this.misses += keys.length - hits;
+    hitsTotal.inc(hits);
+    missesTotal.inc(keys.length - hits);
+    return found;
+  }
+
   /** Whether peek() and peekTagVersion() answer from the store itself (in-process mode). */
   get synchronous(): boolean {
     return this.memory !== undefined;
