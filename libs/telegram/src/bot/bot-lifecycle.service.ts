@@ -9,12 +9,14 @@ import pRetry from 'p-retry';
 import type { Telegraf } from 'telegraf';
 import { TelegramSender } from '../telegram-sender';
 import type { BotContext } from './bot-context';
-import { handleUpdatesInChatOrder } from './chat-ordered-updates';
+import type { Update } from 'telegraf/types';
+import { handleUpdatesInChatOrder, MAX_QUEUED_UPDATES_PER_CHAT } from './chat-ordered-updates';
 import { registeredCommands } from './bot-command.decorator';
 
 export type BotState = 'starting' | 'online' | 'offline' | 'stopped';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const FLOODING_NOTICE = `You sent more than ${MAX_QUEUED_UPDATES_PER_CHAT} messages before I could answer them (I may send one message a second to a chat), so I skipped the latest ones. Please send them again once I have answered.`;
 
 @Injectable()
 export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -34,7 +36,10 @@ export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     // error boundary answers every handler's own failure, so what arrives here is a handler past handlerTimeout,
     // e.g. a reply waiting out a Telegram outage: logged, and the chat's next update goes on
     bot.catch((error, ctx) => this.logger.warn(`update ${ctx.update.update_id}: ${(error as Error).message}`));
-    handleUpdatesInChatOrder(bot, (update, error) => this.logger.error(`update ${update.update_id} failed: ${error.message}`));
+    handleUpdatesInChatOrder(bot, {
+      failed: (update, error) => this.logger.error(`update ${update.update_id} failed: ${error.message}`),
+      dropped: (update, chatId, firstOfBurst) => firstOfBurst && this.tellFlooding(update, chatId),
+    });
     watchPolling(bot, (ok, error) => this.onPoll(ok, error));
     health.register({ name: 'telegram', critical: false, check: async () => ({ up: this.state === 'online', state: this.state, ...(this.lastError ? { lastError: this.lastError } : {}) }) });
   }
@@ -58,6 +63,15 @@ export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     if (!this.config.env.TELEGRAM_WEBHOOK_URL) this.bot.stop('shutdown');
     // the notifications plugin stops it earlier, after its grace; without that plugin the replies end here
     await this.sender.stop();
+  }
+
+  /** Once per burst: the chat learns that some of its messages went unanswered, and the log says which chat. */
+  private tellFlooding(update: Update, chatId: number | undefined): void {
+    this.logger.warn(`chat ${chatId ?? '?'} sent more than ${MAX_QUEUED_UPDATES_PER_CHAT} updates awaiting answers; update ${update.update_id} and those after it until the queue empties are skipped`);
+    if (chatId === undefined) return;
+    this.sender
+      .send(chatId, FLOODING_NOTICE, { priority: 'high' })
+      .catch((error: Error) => this.logger.warn(`chat ${chatId}: the notice of skipped messages was not sent: ${error.message}`));
   }
 
   private async runForever(): Promise<void> {

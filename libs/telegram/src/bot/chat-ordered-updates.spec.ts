@@ -9,7 +9,7 @@ const press = (updateId: number, chatId: number): Update =>
 
 describe('handleUpdatesInChatOrder', () => {
   /** a bot whose handler takes as long as the test says, recording when each update starts and ends */
-  function botWith(durationMs: (update: Update) => number, fail?: (update: Update) => boolean) {
+  function botWith(durationMs: (update: Update) => number, fail?: (update: Update) => boolean, maxQueuedPerChat = 20) {
     const log: string[] = [];
     const bot = {
       handleUpdate: async (update: Update) => {
@@ -20,8 +20,16 @@ describe('handleUpdatesInChatOrder', () => {
       },
     } as unknown as Telegraf<BotContext>;
     const errors: string[] = [];
-    handleUpdatesInChatOrder(bot, (update, error) => errors.push(error.message));
-    return { bot, log, errors };
+    const dropped: Array<{ updateId: number; chatId: number | undefined; firstOfBurst: boolean }> = [];
+    handleUpdatesInChatOrder(
+      bot,
+      {
+        failed: (update, error) => errors.push(error.message),
+        dropped: (update, chatId, firstOfBurst) => dropped.push({ updateId: update.update_id, chatId, firstOfBurst }),
+      },
+      maxQueuedPerChat,
+    );
+    return { bot, log, errors, dropped };
   }
 
   const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
@@ -60,5 +68,25 @@ describe('handleUpdatesInChatOrder', () => {
 
     expect(errors).toEqual(['update 1 broke']);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('skips a chat\'s updates past its limit, says so once per burst, and takes them again once the queue emptied', async () => {
+    const { bot, log, dropped } = botWith(() => 5, undefined, 3);
+    for (let id = 1; id <= 6; id++) await bot.handleUpdate(message(id, 10));
+    await bot.handleUpdate(message(7, 20));
+    await settle();
+
+    expect(log.filter((line) => line.startsWith('end')).sort()).toEqual(['end 1', 'end 2', 'end 3', 'end 7']);
+    expect(log).not.toContain('start 4');
+    expect(dropped).toEqual([
+      { updateId: 4, chatId: 10, firstOfBurst: true },
+      { updateId: 5, chatId: 10, firstOfBurst: false },
+      { updateId: 6, chatId: 10, firstOfBurst: false },
+    ]);
+
+    for (let id = 8; id <= 11; id++) await bot.handleUpdate(press(id, 10));
+    await settle();
+    expect(log).toEqual(expect.arrayContaining(['end 8', 'end 9', 'end 10']));
+    expect(dropped.slice(3)).toEqual([{ updateId: 11, chatId: 10, firstOfBurst: true }]);
   });
 });

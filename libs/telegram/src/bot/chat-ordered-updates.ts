@@ -7,32 +7,59 @@ import type { Update } from 'telegraf/types';
 import type { BotContext } from './bot-context';
 
 /**
+ * A chat's updates waiting or running at most: each reply waits ≥ 1 s for the chat's turn (3 s in a group), so
+ * more would be answered minutes late, and a chat flooding the bot would grow its queue without bound.
+ */
+export const MAX_QUEUED_UPDATES_PER_CHAT = 20;
+
+export interface ChatOrderEvents {
+  failed(update: Update, error: Error): void;
+  /** An update over the chat's limit, not handled; `firstOfBurst` until the chat's queue has emptied again. */
+  dropped(update: Update, chatId: number | undefined, firstOfBurst: boolean): void;
+}
+
+interface ChatQueue {
+  tail: Promise<void>;
+  size: number;
+  dropping: boolean;
+}
+
+/**
  * Replaces bot.handleUpdate (which both telegraf's polling loop and the webhook route call) with one that queues
  * the update behind its chat's earlier ones and returns at once. An update is then acknowledged to Telegram before
  * it is handled, as in webhook mode: a process killed mid-update does not see it again.
  */
-export function handleUpdatesInChatOrder(bot: Telegraf<BotContext>, onError: (update: Update, error: Error) => void): void {
+export function handleUpdatesInChatOrder(bot: Telegraf<BotContext>, events: ChatOrderEvents, maxQueuedPerChat = MAX_QUEUED_UPDATES_PER_CHAT): void {
   const handle = bot.handleUpdate.bind(bot);
-  const tails = new Map<string, Promise<void>>();
+  const queues = new Map<string, ChatQueue>();
   bot.handleUpdate = (update: Update) => {
-    const chat = chatKey(update);
-    const tail = (tails.get(chat) ?? Promise.resolve())
+    const key = chatKey(update);
+    const queue = queues.get(key) ?? { tail: Promise.resolve(), size: 0, dropping: false };
+    if (queue.size >= maxQueuedPerChat) {
+      events.dropped(update, chatIdOf(update), !queue.dropping);
+      queue.dropping = true;
+      return Promise.resolve();
+    }
+    queue.size++;
+    queue.tail = queue.tail
       .then(() => handle(update))
-      .catch((error: Error) => onError(update, error))
+      .catch((error: Error) => events.failed(update, error))
       .finally(() => {
-        if (tails.get(chat) === tail) tails.delete(chat);
+        if (--queue.size === 0) queues.delete(key);
       });
-    tails.set(chat, tail);
+    queues.set(key, queue);
     return Promise.resolve();
   };
 }
 
+function chatIdOf(update: Update): number | undefined {
+  if ('message' in update) return update.message.chat.id;
+  if ('callback_query' in update) return update.callback_query.message?.chat.id ?? update.callback_query.from.id;
+  return undefined;
+}
+
 /** The chat an update belongs to; updates without one (none of the kinds the bot asks for) get a queue each. */
 function chatKey(update: Update): string {
-  if ('message' in update) return String(update.message.chat.id);
-  if ('callback_query' in update) {
-    const query = update.callback_query;
-    return String(query.message?.chat.id ?? query.from.id);
-  }
-  return `update:${update.update_id}`;
+  const chatId = chatIdOf(update);
+  return chatId === undefined ? `update:${update.update_id}` : String(chatId);
 }
