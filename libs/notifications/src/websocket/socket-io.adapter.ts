@@ -67,8 +67,7 @@ export class SocketIoAdapter extends IoAdapter {
   }
 
   private redisAdapter(url: string, key: string): ReturnType<typeof createAdapter> {
-    // a dispatch pass emits to hundreds of rooms in one turn: their publishes go out as one write
-    const publisher = createRedisClient(url, { maxRetriesPerRequest: null, lazyConnect: false, enableAutoPipelining: true });
+    const publisher = createRedisClient(url, { maxRetriesPerRequest: null, lazyConnect: false });
     const subscriber = publisher.duplicate();
     for (const client of [publisher, subscriber]) {
       client.on('error', (error: Error) => this.logger.warn(`Socket.IO Redis adapter: ${error.message}`));

@@ -26,8 +26,6 @@ function windowCounters(config: AppConfig, profiles: ProfileService): WindowCoun
     commandTimeout: profiles.bootValue('cache').operationTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    // the counts of the requests of one turn go out as one write
-    enableAutoPipelining: true,
   });
   client.on('error', (error: Error) => {
     if (Date.now() - lastWarningAt < 10_000) return;
