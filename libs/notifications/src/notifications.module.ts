@@ -7,6 +7,7 @@ import { WebhookChannel } from './channels/webhook.channel';
 import { WebsocketChannel } from './channels/websocket.channel';
 import { ChannelRegistry } from './dispatch/channel-registry';
 import { ClaimStaleness } from './dispatch/claim-staleness';
+import { SentOutcomes } from './dispatch/sent-outcomes';
 import { DeliveryRecords } from './dispatch/delivery-records';
 import { DeliveryRecovery } from './dispatch/delivery-recovery';
 import { NotificationDispatcher } from './dispatch/notification-dispatcher';
@@ -40,6 +41,7 @@ export class NotificationsModule {
         NotificationsRepository,
         DeliveriesRepository,
         DeliveryRecords,
+        SentOutcomes,
         ClaimStaleness,
         TelegramChatsRepository,
         PreferencesRepository,

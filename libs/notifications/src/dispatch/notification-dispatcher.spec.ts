@@ -7,6 +7,7 @@ import type { DeliveryStatus } from '../store/deliveries.repository';
 import type { ChannelRegistry } from './channel-registry';
 import type { ChannelPlan, DeliveryRecords } from './delivery-records';
 import { NotificationDispatcher } from './notification-dispatcher';
+import { SentOutcomes } from './sent-outcomes';
 
 /** Delivery records with the table's primary key: a second claim of the same id × channel claims nothing. */
 class RecordedDeliveries {
@@ -87,7 +88,8 @@ function setUp(channels: Record<string, ChannelSender>, changes: Record<string, 
   } as unknown as PreferencesService;
   const profiles = { section: () => ({ batchWindowMs: 1000, batchSize: 10 }), onChange: () => () => undefined } as unknown as ProfileService;
   const registry = { names: Object.keys(channels), get: (name: string) => channels[name] } as unknown as ChannelRegistry;
-  const dispatcher = new NotificationDispatcher(profiles, preferences, deliveries as unknown as DeliveryRecords, registry);
+  const records = deliveries as unknown as DeliveryRecords;
+  const dispatcher = new NotificationDispatcher(profiles, preferences, records, registry, new SentOutcomes(records));
   return { dispatcher, deliveries };
 }
 

@@ -31,7 +31,6 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
   private readonly targets: ChannelTargets;
   /** the batches flushed in this turn, dispatched together once it ends */
   private flushed?: FlushedBatch[];
-  private readonly sent: SentOutcomes;
   /** from the start of shutdown: what arrives then stays undispatched in the store, for the recovery sweep */
   private closing = false;
 
@@ -40,9 +39,9 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     private readonly preferences: PreferencesService,
     private readonly deliveries: DeliveryRecords,
     private readonly channels: ChannelRegistry,
+    private readonly sent: SentOutcomes,
   ) {
     this.targets = new ChannelTargets(channels);
-    this.sent = new SentOutcomes(deliveries, (work) => void this.track(work));
     const { batchWindowMs, batchSize } = profiles.section('notifications');
     this.batcher = new NotificationBatcher<StoredNotification>(
       { batchWindowMs, batchSize },
@@ -162,7 +161,11 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const sender = this.channels.get(channel);
     if (!sender) return this.deliveries.mark(channel, items.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
     return startSend(sender, userId, items, dedupeKey).then(
-      (outcome) => void (outcome !== 'queued' && this.sent.add(channel, items)),
+      (outcome) => {
+        if (outcome === 'queued') return;
+        const recording = this.sent.add(channel, items);
+        if (recording) void this.track(recording);
+      },
       (error: unknown) => this.recordFailure(channel, userId, items, error),
     );
   }

@@ -5,6 +5,8 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, Subsc
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { ApiKeyService, EventBus } from '@tradepulse/platform';
 import type { Server, Socket } from 'socket.io';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SentOutcomes } from '../dispatch/sent-outcomes';
 import { DeliveredItem, toDeliveredItem } from '../notification';
 import { notificationMetrics } from '../notification-metrics';
 import { NotificationsRepository } from '../store/notifications.repository';
@@ -18,6 +20,8 @@ const MAX_SYMBOLS_PER_SOCKET = 100;
 const REVOKED = { reason: 'unauthorized: the API key of this connection was revoked' };
 /** the idle sweep runs this often, or twice per idle timeout when that is shorter */
 const IDLE_SWEEP_MS = 5_000;
+/** a replay waits at most this long for this process's sends to be recorded (a database outage) */
+const REPLAY_RECORDING_WAIT_MS = 2_000;
 
 type SubscribeAnswer = { ok: true; symbols: string[] } | { ok: false; reason: string };
 
@@ -32,12 +36,15 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   private readonly knownSymbols: ReadonlySet<string>;
   /** the last key check of open sockets failed (logged once until one succeeds) */
   private revokedCheckFailing = false;
+  /** per user with a replay being read: the ids of notifications emitted to their room meanwhile (received live) */
+  private readonly emittedDuringReplay = new Map<string, Set<Set<string>>>();
 
   constructor(
     private readonly keys: ApiKeyService,
     private readonly profiles: ProfileService,
     private readonly bus: EventBus,
     private readonly notifications: NotificationsRepository,
+    private readonly sentOutcomes: SentOutcomes,
     config: AppConfig,
   ) {
     this.knownSymbols = new Set(config.env.MARKET_SYMBOLS);
@@ -97,6 +104,7 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
   sendToUser(userId: string, items: DeliveredItem[]): Promise<void> {
     return this.sendLimiter.schedule(userId, () => {
       this.server.to(userRoom(userId)).emit('notification', { items });
+      for (const live of this.emittedDuringReplay.get(userId) ?? []) for (const item of items) live.add(item.id);
     });
   }
 
@@ -142,13 +150,25 @@ export class NotificationsGateway implements OnGatewayInit, OnGatewayConnection,
     socket.disconnect(true);
   }
 
+  /**
+   * Called right after the socket joined its user's room. What this process emitted to the room before is waited
+   * for until it is recorded sent (else the read would miss it: the client was not in the room); what it emits
+   * from now on reaches the socket live, and is left out of the replay even when recorded before the read.
+   */
   private async replay(socket: Socket, userId: string, afterId: string): Promise<void> {
+    const live = new Set<string>();
+    const watching = this.emittedDuringReplay.get(userId) ?? new Set<Set<string>>();
+    this.emittedDuringReplay.set(userId, watching.add(live));
     try {
+      await Promise.race([this.sentOutcomes.recorded(), delay(REPLAY_RECORDING_WAIT_MS, undefined, { ref: false })]);
       const { offlineQueueSize } = this.profiles.section('websocket');
-      const missed = await this.notifications.missedOnWebsocket(userId, afterId, offlineQueueSize);
+      const missed = (await this.notifications.missedOnWebsocket(userId, afterId, offlineQueueSize)).filter((notification) => !live.has(notification.id));
       if (missed.length && socket.connected) socket.emit('notification', { items: missed.map(toDeliveredItem) });
     } catch (error) {
       this.logger.warn(`replay for user ${userId} after ${afterId} failed; the client can list GET /api/v1/notifications: ${(error as Error).message}`);
+    } finally {
+      watching.delete(live);
+      if (!watching.size) this.emittedDuringReplay.delete(userId);
     }
   }
 
