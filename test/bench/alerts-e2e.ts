@@ -3,7 +3,7 @@
 // DATABASE_URL is set, else on the embedded database (recorded in conditions).
 import { Client } from 'pg';
 import type { BenchResult } from './support/bench-result';
-import { measureLoad } from './support/load';
+import { LoadFigures, measureLoad } from './support/load';
 import { databaseMode, machineAfter, machineBefore, round } from './support/machine';
 import { BenchServer, registerUser, startBenchServer } from './support/server';
 
@@ -19,6 +19,13 @@ const LOWEST_THRESHOLD = 50_000;
 const QUIET_PRICE = 40_000;
 const FIRING_PRICE = 60_000;
 const COMMIT_TIMEOUT_MS = 30_000;
+/** a first page of GET /alerts is 50 */
+const SEEDED_ALERTS_PER_USER = 50;
+const REST_SERVER_ENV = {
+  TP__ALERTS__MAX_PER_USER: '1000000',
+  TP__HTTP__RATE_LIMIT_PER_IP_PER_MIN: '100000000',
+  TP__HTTP__RATE_LIMIT_PER_KEY_PER_MIN: '100000000',
+};
 /** adds at most this much to a measured commit */
 const POLL_PERIOD_MS = 1;
 
@@ -30,19 +37,14 @@ interface Api {
 
 export async function runAlertsE2eBench(): Promise<BenchResult> {
   const machine = machineBefore();
-  const server = await startBenchServer({
-    services: true,
-    env: {
-      TP__ALERTS__MAX_PER_USER: '1000000',
-      TP__HTTP__RATE_LIMIT_PER_IP_PER_MIN: '100000000',
-      TP__HTTP__RATE_LIMIT_PER_KEY_PER_MIN: '100000000',
-    },
-  });
+  const server = await startBenchServer({ services: true, env: REST_SERVER_ENV });
   try {
     const api = client(server.url);
     const { samples: firing, createsPerSec } = await measureFiringRounds(server, api);
     const serverCommit = await commitHistogram(server.url);
     const rest = await measureRest(server, api);
+    // the same cached read on a server of its own without Redis (tag versions and rate limits counted in process)
+    const withoutRedis = process.env.REDIS_URL ? await measureCachedGetWithoutRedis() : undefined;
     return {
       name: 'alerts-e2e',
       conditions: {
@@ -57,6 +59,9 @@ export async function runAlertsE2eBench(): Promise<BenchResult> {
             ? `polling the count of alert_triggers rows above the round's starting id over a pg connection every ${POLL_PERIOD_MS} ms from the moment the tick POST is sent`
             : `polling GET /api/v1/alerts/stats of each creator every ${POLL_PERIOD_MS} ms (the embedded database is not reachable from outside)`,
         rest: `autocannon c=100, pipelining 1, 10 s after a 3 s warm-up, ${REST_USERS} users in rotation, per-user limit raised to 1e6`,
+        cachedGetWithoutRedis: withoutRedis
+          ? `a second server on a fresh PostgreSQL database without REDIS_URL, ${REST_USERS} users with ${SEEDED_ALERTS_PER_USER} alerts each (a full first page), same load`
+          : 'not measured: REDIS_URL was not set, so the figures above are without Redis',
         coldStartToReadyMs: Math.round(server.coldStartMs),
       },
       metrics: {
@@ -77,6 +82,14 @@ export async function runAlertsE2eBench(): Promise<BenchResult> {
         cachedGetAlertsP50Ms: rest.get.p50Ms,
         cachedGetAlertsP99Ms: rest.get.p99Ms,
         cachedGetAlertsNon2xx: rest.get.non2xx,
+        ...(withoutRedis
+          ? {
+              cachedGetAlertsWithoutRedisReqPerSec: withoutRedis.reqPerSec,
+              cachedGetAlertsWithoutRedisP50Ms: withoutRedis.p50Ms,
+              cachedGetAlertsWithoutRedisP99Ms: withoutRedis.p99Ms,
+              cachedGetAlertsWithoutRedisNon2xx: withoutRedis.non2xx,
+            }
+          : {}),
         serverRssAfterMb: server.rssMb(),
       },
     };
@@ -181,6 +194,23 @@ async function measureRest(server: BenchServer, api: Api) {
   for (const user of users) await api.get('/api/v1/alerts', user.apiKey);
   const get = await measureLoad({ url: `${server.url}/api/v1/alerts`, headersPerRequest: rotate });
   return { post, get };
+}
+
+async function measureCachedGetWithoutRedis(): Promise<LoadFigures> {
+  const server = await startBenchServer({ services: true, withoutRedis: true, env: REST_SERVER_ENV });
+  try {
+    const api = client(server.url);
+    const users = await Promise.all(Array.from({ length: REST_USERS }, (_, i) => registerUser(server.url, `solo_${i}_${Date.now()}`)));
+    await runLimited(REST_USERS * SEEDED_ALERTS_PER_USER, CREATE_CONCURRENCY, async (i) => {
+      const answer = await api.post('/api/v1/alerts', { symbol: 'ETH/USDT', condition: 'above', price: 1_000_000 + i / 100 }, users[i % REST_USERS].apiKey);
+      if (answer.status !== 201) throw new Error(`create alert: ${answer.status} ${JSON.stringify(answer.body)}`);
+    });
+    for (const user of users) await api.get('/api/v1/alerts', user.apiKey);
+    let next = 0;
+    return await measureLoad({ url: `${server.url}/api/v1/alerts`, headersPerRequest: () => ({ authorization: `Bearer ${users[next++ % users.length].apiKey}` }) });
+  } finally {
+    await server.stop();
+  }
 }
 
 async function tick(api: Api, adminKey: string, price: number): Promise<void> {

@@ -32,6 +32,8 @@ export interface BenchServerOptions {
   env?: Record<string, string>;
   /** use DATABASE_URL / REDIS_URL from this process's environment when set (a fresh database is made from DATABASE_URL) */
   services?: boolean;
+  /** with `services`: PostgreSQL only, as a single process without Redis runs */
+  withoutRedis?: boolean;
   /** start on the data directory of a stopped server (kept with stop({ keepData: true })): a restart, not a first start */
   dataDir?: string;
 }
@@ -54,7 +56,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     database = await createTestDatabase(process.env.DATABASE_URL, 'tp_bench');
     env.DATABASE_URL = database.url;
   }
-  if (options.services && process.env.REDIS_URL) {
+  if (options.services && !options.withoutRedis && process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;
     env.REDIS_PREFIX = `bench_${randomBytes(5).toString('hex')}`;
   }
