@@ -75,3 +75,23 @@ describe('HttpAnswerCache with a shared store', () => {
     expect((await reader.answers.get(key))?.encoded).toBeUndefined();
   });
 });
+
+describe('HttpAnswerCache.body', () => {
+  const { processes: [{ answers }] } = sharedStoreCaches(1);
+
+  it('sends a small answer as its JSON string, with its length in bytes', () => {
+    const answer = answers.store('k-small', { name: 'Zoë' });
+    const sent = answers.body(answer, undefined);
+    expect(sent.body).toBe('{"name":"Zoë"}');
+    expect(sent.bytes).toBe(Buffer.byteLength('{"name":"Zoë"}'));
+  });
+
+  it('sends a large answer as the same bytes, made once', () => {
+    const answer = answers.store('k-large', { items: Array.from({ length: 200 }, (_, i) => ({ id: i, note: 'é'.repeat(10) })) });
+    const first = answers.body(answer, undefined);
+    expect(Buffer.isBuffer(first.body)).toBe(true);
+    expect(first.body.toString()).toBe(answer.json);
+    expect(first.bytes).toBe(Buffer.byteLength(answer.json));
+    expect(answers.body(answer, undefined).body).toBe(first.body);
+  });
+});

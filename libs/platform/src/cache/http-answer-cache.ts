@@ -15,6 +15,8 @@ export interface CachedAnswer {
   expiresAt?: number;
   /** the JSON's length in bytes and its compressed forms, each made on the first hit that needs it (kept by the in-process store, which shares the object) */
   jsonBytes?: number;
+  /** the JSON as bytes, for answers of LARGE_ANSWER_CHARS and more */
+  jsonBuffer?: Buffer;
   encoded?: Partial<Record<AnswerEncoding, Buffer>>;
 }
 
@@ -27,6 +29,14 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * answer (a 50-alert page is 17 KB) and keeps its compressed forms. Bounded: pages are up to tens of KB.
  */
 const LOCAL_ANSWERS_WITH_REDIS = 500;
+
+/**
+ * From this size a hit's body goes out as bytes made once: Node prepends the headers to a string body, a copy of
+ * the whole answer on the JS heap per hit (for a 17 KB page of alerts, most of what the young generation collected
+ * under load, and its pauses set the p99). A small answer is cheaper as a string, written with its headers in one
+ * piece.
+ */
+const LARGE_ANSWER_CHARS = 2_048;
 
 @Injectable()
 export class HttpAnswerCache {
@@ -92,13 +102,16 @@ export class HttpAnswerCache {
   }
 
   /**
-   * The body for this client and its length in bytes: the JSON as is, or its compressed form and the
-   * Content-Encoding to send with it. The JSON stays a string: Node writes a string body in one piece with the
-   * headers, where a Buffer goes out as a second chunk of a writev, at a higher CPU cost per hit.
+   * The body for this client and its length in bytes: the JSON as is (as bytes when large), or its compressed form
+   * and the Content-Encoding to send with it.
    */
   body(answer: CachedAnswer, acceptEncoding: string | undefined): { body: string | Buffer; bytes: number; encoding?: AnswerEncoding } {
     const encoding = answer.json.length >= this.compressionThresholdBytes ? preferredEncoding(acceptEncoding) : undefined;
-    if (!encoding) return { body: answer.json, bytes: (answer.jsonBytes ??= Buffer.byteLength(answer.json)) };
+    if (!encoding) {
+      if (answer.json.length < LARGE_ANSWER_CHARS) return { body: answer.json, bytes: (answer.jsonBytes ??= Buffer.byteLength(answer.json)) };
+      const bytes = (answer.jsonBuffer ??= Buffer.from(answer.json));
+      return { body: bytes, bytes: bytes.length };
+    }
     answer.encoded ??= {};
     const body = (answer.encoded[encoding] ??= encode(answer.json, encoding));
     return { body, bytes: body.length, encoding };
