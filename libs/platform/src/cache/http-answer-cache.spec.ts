@@ -17,12 +17,20 @@ function sharedStoreCaches(processes: number) {
   return { processes: Array.from({ length: processes }, make), sharedGets };
 }
 
+/** The key of a tag some write already invalidated (a version other than '0'). */
+async function versionedKey(answers: HttpAnswerCache) {
+  await answers.invalidate('u1', 'alerts');
+  const key = await answers.key('u1', 'alerts', '/api/v1/alerts');
+  expect(key.copyable).toBe(true);
+  return key;
+}
+
 describe('HttpAnswerCache with a shared store', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('serves an answer it stored from its own copy, without reading the shared store', async () => {
     const { processes: [{ answers }], sharedGets } = sharedStoreCaches(1);
-    const key = await answers.key('u1', 'alerts', '/api/v1/alerts');
+    const key = await versionedKey(answers);
     answers.store(key, { items: [1, 2] });
     sharedGets.mockClear();
     const hit = await answers.get(key);
@@ -32,7 +40,7 @@ describe('HttpAnswerCache with a shared store', () => {
 
   it('reads an answer another process stored once, then from its copy', async () => {
     const { processes: [writer, reader], sharedGets } = sharedStoreCaches(2);
-    const key = await writer.answers.key('u1', 'alerts', '/api/v1/alerts');
+    const key = await versionedKey(writer.answers);
     writer.answers.store(key, { items: [1] });
     await sleep(5); // the shared write is not awaited by store()
     sharedGets.mockClear();
@@ -43,19 +51,30 @@ describe('HttpAnswerCache with a shared store', () => {
 
   it('misses on every process once the owner invalidated the tag, though their copies are still held', async () => {
     const { processes: [writer, reader] } = sharedStoreCaches(2);
-    const before = await writer.answers.key('u1', 'alerts', '/api/v1/alerts');
+    const before = await versionedKey(writer.answers);
     writer.answers.store(before, { items: [1] });
     await sleep(5);
     expect(await reader.answers.get(before)).toBeDefined();
     await writer.answers.invalidate('u1', 'alerts');
     const after = await reader.answers.key('u1', 'alerts', '/api/v1/alerts');
-    expect(after).not.toBe(before);
+    expect(after.id).not.toBe(before.id);
     expect(await reader.answers.get(after)).toBeUndefined();
+  });
+
+  it('keeps no copy under version 0, which a failed read of the version gives as well', async () => {
+    const { processes: [{ answers }], sharedGets } = sharedStoreCaches(1);
+    const key = await answers.key('u1', 'alerts', '/api/v1/alerts');
+    expect(key.copyable).toBe(false);
+    answers.store(key, { items: [1] });
+    await sleep(5);
+    sharedGets.mockClear();
+    expect((await answers.get(key))?.json).toBe('{"items":[1]}');
+    expect(sharedGets).toHaveBeenCalledTimes(1);
   });
 
   it('drops its copy when the shared entry expires', async () => {
     const { processes: [{ answers, cache }] } = sharedStoreCaches(1);
-    const key = await answers.key('u1', 'alerts', '/api/v1/alerts');
+    const key = await versionedKey(answers);
     jest.spyOn(cache, 'set').mockResolvedValue(); // nothing shared: only the copy can answer
     const answer = answers.store(key, { items: [1] });
     expect(answer.expiresAt! - Date.now()).toBeGreaterThan(1_000);
@@ -66,7 +85,7 @@ describe('HttpAnswerCache with a shared store', () => {
 
   it('does not let compressed forms made for one hit reach the shared store', async () => {
     const { processes: [writer, reader] } = sharedStoreCaches(2);
-    const key = await writer.answers.key('u1', 'alerts', '/api/v1/alerts');
+    const key = await versionedKey(writer.answers);
     writer.answers.store(key, { items: 'x'.repeat(10_000) });
     const local = (await writer.answers.get(key))!;
     writer.answers.body(local, 'gzip');
@@ -80,14 +99,14 @@ describe('HttpAnswerCache.body', () => {
   const { processes: [{ answers }] } = sharedStoreCaches(1);
 
   it('sends a small answer as its JSON string, with its length in bytes', () => {
-    const answer = answers.store('k-small', { name: 'Zoë' });
+    const answer = answers.store({ id: 'k-small', copyable: true }, { name: 'Zoë' });
     const sent = answers.body(answer, undefined);
     expect(sent.body).toBe('{"name":"Zoë"}');
     expect(sent.bytes).toBe(Buffer.byteLength('{"name":"Zoë"}'));
   });
 
   it('sends a large answer as the same bytes, made once', () => {
-    const answer = answers.store('k-large', { items: Array.from({ length: 200 }, (_, i) => ({ id: i, note: 'é'.repeat(10) })) });
+    const answer = answers.store({ id: 'k-large', copyable: true }, { items: Array.from({ length: 200 }, (_, i) => ({ id: i, note: 'é'.repeat(10) })) });
     const first = answers.body(answer, undefined);
     expect(Buffer.isBuffer(first.body)).toBe(true);
     expect(first.body.toString()).toBe(answer.json);

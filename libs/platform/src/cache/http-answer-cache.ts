@@ -22,11 +22,21 @@ export interface CachedAnswer {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+export interface AnswerKey {
+  id: string;
+  /** the tag's version was read as one a write set: answers under it may be copied locally (see below) */
+  copyable: boolean;
+}
+
+/** the version of a tag never invalidated, and the one a failed read gives */
+const UNINVALIDATED = '0';
+
 /**
  * With Redis, answers this process stored or read are also kept here, by their versioned key. An entry under
  * a key never changes (a write gives the tag a new version, hence new keys), so a local copy is as current as
  * Redis's while the tag version is still read from Redis on every hit; it saves moving and parsing the whole
- * answer (a 50-alert page is 17 KB) and keeps its compressed forms. Bounded: pages are up to tens of KB.
+ * answer (a 50-alert page is 17 KB) and keeps its compressed forms. Bounded: pages are up to tens of KB. Not for
+ * version '0', which a read of the version also gives when Redis fails: a write meanwhile would go unseen.
  */
 const LOCAL_ANSWERS_WITH_REDIS = 500;
 
@@ -59,14 +69,16 @@ export class HttpAnswerCache {
   }
 
   /** The entry's key carries the tag's current version, so invalidating the tag orphans every entry under it. */
-  async key(owner: string, tag: string, url: string): Promise<string> {
-    return answerKey(owner, tag, await this.cache.tagVersion(`${owner}:${tag}`), url);
+  async key(owner: string, tag: string, url: string): Promise<AnswerKey> {
+    const version = await this.cache.tagVersion(`${owner}:${tag}`);
+    // '0' is also what a failed read of the version gives (Redis down): then the user's writes may have moved it on
+    return { id: answerKey(owner, tag, version, url), copyable: version !== UNINVALIDATED };
   }
 
-  async get(key: string): Promise<CachedAnswer | undefined> {
-    const copy = this.local?.get<CachedAnswer>(key);
+  async get(key: AnswerKey): Promise<CachedAnswer | undefined> {
+    const copy = key.copyable ? this.local?.get<CachedAnswer>(key.id) : undefined;
     if (copy) return copy;
-    const shared = await this.cache.get<CachedAnswer>(key);
+    const shared = await this.cache.get<CachedAnswer>(key.id);
     if (shared) this.keepLocally(key, shared);
     return shared;
   }
@@ -81,20 +93,20 @@ export class HttpAnswerCache {
     return this.cache.peek<CachedAnswer>(answerKey(owner, tag, this.cache.peekTagVersion(`${owner}:${tag}`), url));
   }
 
-  store(key: string, body: unknown): CachedAnswer {
+  store(key: AnswerKey, body: unknown): CachedAnswer {
     const json = JSON.stringify(body ?? null);
     const ttlMs = this.ttlSec * 1000;
     const answer: CachedAnswer = { json, etag: `W/"${createHash('sha1').update(json).digest('base64url')}"`, expiresAt: Date.now() + ttlMs };
-    void this.cache.set(key, answer, ttlMs);
+    void this.cache.set(key.id, answer, ttlMs);
     // a copy: hits add compressed forms to the local object, which must not reach the shared store's write
     this.keepLocally(key, { ...answer });
     return answer;
   }
 
   /** Entries stored before expiresAt existed (a rolling upgrade) are not copied: their end is unknown here. */
-  private keepLocally(key: string, answer: CachedAnswer): void {
+  private keepLocally(key: AnswerKey, answer: CachedAnswer): void {
     const ttlMs = (answer.expiresAt ?? 0) - Date.now();
-    if (this.local && ttlMs > 0) this.local.set(key, answer, ttlMs);
+    if (this.local && key.copyable && ttlMs > 0) this.local.set(key.id, answer, ttlMs);
   }
 
   invalidate(owner: string, tag: string): Promise<void> {

@@ -38,7 +38,9 @@ export class BotLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     bot.catch((error, ctx) => this.logger.warn(`update ${ctx.update.update_id}: ${(error as Error).message}`));
     handleUpdatesInChatOrder(bot, {
       failed: (update, error) => this.logger.error(`update ${update.update_id} failed: ${error.message}`),
-      dropped: (update, chatId, firstOfBurst) => firstOfBurst && this.tellFlooding(update, chatId),
+      dropped: (update, chatId, firstOfBurst) => {
+        if (firstOfBurst) this.tellFlooding(update, chatId);
+      },
     });
     watchPolling(bot, (ok, error) => this.onPoll(ok, error));
     health.register({ name: 'telegram', critical: false, check: async () => ({ up: this.state === 'online', state: this.state, ...(this.lastError ? { lastError: this.lastError } : {}) }) });
