@@ -32,11 +32,12 @@ export interface AnswerKey {
 const UNINVALIDATED = '0';
 
 /**
- * With Redis, answers this process stored or read are also kept here, by their versioned key. An entry under
- * a key never changes (a write gives the tag a new version, hence new keys), so a local copy is as current as
- * Redis's while the tag version is still read from Redis on every hit; it saves moving and parsing the whole
- * answer (a 50-alert page is 17 KB) and keeps its compressed forms. Bounded: pages are up to tens of KB. Not for
- * version '0', which a read of the version also gives when Redis fails: a write meanwhile would go unseen.
+ * With Redis, answers this process stored or read are also kept here, by their versioned key. A write gives the
+ * tag a new version, hence new keys; an entry under a key is only stored again once it expired. So a local copy,
+ * kept no longer than the shared entry, is as current as Redis's while the tag version is still read from Redis
+ * on every hit; it saves moving and parsing the whole answer (a 50-alert page is 17 KB) and keeps its compressed
+ * forms. Bounded: pages are up to tens of KB. Not for version '0', which a read of the version also gives when
+ * Redis fails: a write meanwhile would go unseen.
  */
 const LOCAL_ANSWERS_WITH_REDIS = 500;
 
