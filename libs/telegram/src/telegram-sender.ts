@@ -109,6 +109,25 @@ export class TelegramSender {
     return delivery;
   }
 
+  /**
+   * Another Bot API call (an edit of the message under a pressed button) in the bot-wide turn, ahead of waiting
+   * notifications: it counts against the 30/s like a message, waits while a 429 pauses the bot, and a 429 it gets
+   * pauses every send. Not in the chat's turn: it sends no new message. Retrying is the caller's.
+   */
+  inBotTurn<T>(call: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new TelegramSenderStoppedError());
+    return this.bot.schedule({ priority: PRIORITIES.high }, async () => {
+      if (this.stopped) throw new TelegramSenderStoppedError();
+      try {
+        return await call();
+      } catch (error) {
+        const failure = classifySendFailure(error);
+        if (failure.kind === 'rate-limited') this.pauseAll(failure.retryAfterSec);
+        throw error;
+      }
+    });
+  }
+
   /** Drops waiting messages (their send() rejects) and resolves once requests in flight have ended. */
   async stop(): Promise<void> {
     if (this.stopped) return;

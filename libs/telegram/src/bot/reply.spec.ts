@@ -72,7 +72,7 @@ describe('bot replies go through the TelegramSender', () => {
         if (failure) throw failure;
         return true;
       });
-      return { ctx: { editMessageText } as unknown as BotContext, editMessageText };
+      return { ctx: { editMessageText, state: { sender } } as unknown as BotContext, editMessageText };
     };
 
     it('waits out a 429 and edits the message then, instead of failing the update', async () => {
@@ -82,6 +82,27 @@ describe('bot replies go through the TelegramSender', () => {
 
       expect(editMessageText).toHaveBeenCalledTimes(2);
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('holds the bot\'s other sends while the 429 an edit got lasts, as for a message', async () => {
+      const { ctx } = editing(telegramError(429, 'Too Many Requests: retry after 2', 2));
+      const edited = editHtml(ctx, '<b>Your alerts</b>');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const refusedAt = Date.now();
+      await sender.send(706, 'BTC/USDT rose to or above 70000');
+      await edited;
+
+      expect(sentTo(706)[0].at - refusedAt).toBeGreaterThanOrEqual(1_900);
+    });
+
+    it('counts against the bot-wide rate like a message', async () => {
+      sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }), { botMessagesPerSec: 5 });
+      const edits: number[] = [];
+      const ctx = { editMessageText: async () => void edits.push(Date.now()), state: { sender } } as unknown as BotContext;
+      await Promise.all([sender.send(707, 'one'), editHtml(ctx, 'a'), sender.send(708, 'two'), editHtml(ctx, 'b')]);
+
+      const times = [...fake.sent.map((call) => call.at), ...edits].sort((a, b) => a - b);
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(180);
     });
 
     it('takes an edit that would change nothing (a second tap) as done, and does not retry another 400', async () => {

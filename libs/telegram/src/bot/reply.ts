@@ -2,8 +2,7 @@
 // (priority high): the Bot API limits count every message of the bot, so a reply waits for the chat's turn
 // (1 message per second in a private chat, 20 per minute in a group) and for the bot-wide one like any other,
 // and the sender splits it above 4,096 characters (buttons on the last part) and retries what Telegram asks to.
-// Edits of a message under a pressed button (editHtml) are retried the same way, without waiting for a turn.
-import { setTimeout as delay } from 'node:timers/promises';
+// Edits of a message under a pressed button (editHtml) take the bot-wide turn, not the chat's, and are retried.
 import pRetry from 'p-retry';
 import type { MiddlewareFn } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
@@ -37,24 +36,24 @@ const EDIT_RETRIES = 3;
 const EDIT_BACKOFF_MS = 500;
 
 /**
- * Edits the message a pressed button sits under. A 429 is waited out (retry_after) and a 5xx or network error
- * retried with backoff, so a removal that succeeded is not answered with an apology; an edit that would change
- * nothing (a second tap) is no error. Edits are not new messages: they do not wait for the chat's turn.
+ * Edits the message a pressed button sits under, in the bot-wide turn (TelegramSender.inBotTurn). A 429 is waited
+ * out (the sender pauses the bot for retry_after) and a 5xx or network error retried with backoff, so a removal
+ * that succeeded is not answered with an apology; an edit that would change nothing (a second tap) is no error.
  */
 export async function editHtml(ctx: BotContext, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
+  const { sender } = ctx.state;
+  if (!sender) throw new Error('editHtml: no sender on this update (repliesThrough must run first)');
   await pRetry(
     async () => {
-      await ctx.editMessageText(html, { parse_mode: 'HTML', reply_markup: keyboard }).catch((error: Error) => {
+      await sender.inBotTurn(() => ctx.editMessageText(html, { parse_mode: 'HTML', reply_markup: keyboard })).catch((error: Error) => {
         if (!/message is not modified/i.test(error.message)) throw error;
       });
     },
     {
       retries: EDIT_RETRIES,
       minTimeout: EDIT_BACKOFF_MS,
-      onFailedAttempt: async (error) => {
-        const failure = classifySendFailure(error);
-        if (failure.kind === 'permanent') throw error;
-        if (failure.kind === 'rate-limited') await delay(failure.retryAfterSec * 1000);
+      onFailedAttempt: (error) => {
+        if (classifySendFailure(error).kind === 'permanent') throw error;
       },
     },
   );
