@@ -7,9 +7,9 @@ import { HealthRegistry } from '@tradepulse/platform';
 import { InjectBot } from 'nestjs-telegraf';
 import pRetry from 'p-retry';
 import type { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import { TelegramSender } from '../telegram-sender';
 import type { BotContext } from './bot-context';
-import type { Update } from 'telegraf/types';
 import { handleUpdatesInChatOrder, MAX_QUEUED_UPDATES_PER_CHAT } from './chat-ordered-updates';
 import { registeredCommands } from './bot-command.decorator';
 
