@@ -156,11 +156,12 @@ export class AlertCommands implements OnModuleInit {
 
   private async renderList(userId: string, requestedPage: number): Promise<{ text: string; keyboard: InlineKeyboardMarkup }> {
     const activePage = (page: number) => this.alerts.list(userId, { status: 'active', page, pageSize: LIST_PAGE_SIZE });
-    const [stats, requested] = await Promise.all([this.alerts.stats(userId, false), activePage(Math.max(1, requestedPage))]);
+    const wanted = Math.max(1, requestedPage);
+    const [stats, requested] = await Promise.all([this.alerts.stats(userId, false), activePage(wanted)]);
     const lastPage = Math.max(1, Math.ceil(requested.total / LIST_PAGE_SIZE));
     // the list shrank below the page the button was on (removals, firings): show its last page
-    const page = Math.min(Math.max(1, requestedPage), lastPage);
-    const { items } = page === requestedPage ? requested : await activePage(page);
+    const page = Math.min(wanted, lastPage);
+    const { items } = page === wanted ? requested : await activePage(page);
     const header = `<b>Your alerts</b>: ${stats.active} active, ${stats.triggered} triggered, ${stats.triggersLast24h} firings in 24 h`;
     if (!items.length) return { text: `${header}\nNo active alerts. Set one with /alert.`, keyboard: { inline_keyboard: [] } };
     const lines = items.map((a) => `<code>${a.id.slice(0, 8)}</code> ${describe(a)}`);

@@ -89,7 +89,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
 
   /** Resolves once no work is in flight (work may start more: a pass records its outcomes on a later turn). */
   private async settled(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size || !this.sent.idle) await Promise.allSettled([...this.inFlight, this.sent.recorded()]);
   }
 
   /** Muted notifications leave the queue with a 'skipped' record on each channel that could have reached their user. */
@@ -161,11 +161,7 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     const sender = this.channels.get(channel);
     if (!sender) return this.deliveries.mark(channel, items.map((item) => item.id), 'skipped', NOT_IN_THIS_PROCESS);
     return startSend(sender, userId, items, dedupeKey).then(
-      (outcome) => {
-        if (outcome === 'queued') return;
-        const recording = this.sent.add(channel, items);
-        if (recording) void this.track(recording);
-      },
+      (outcome) => void (outcome !== 'queued' && this.sent.add(channel, items)),
       (error: unknown) => this.recordFailure(channel, userId, items, error),
     );
   }

@@ -21,8 +21,7 @@ export function repliesThrough(sender: TelegramSender): MiddlewareFn<BotContext>
 
 /** Resolves once every part is delivered; rejects with Telegram's error (4xx at once, 5xx after the retries). */
 export async function replyHtml(ctx: BotContext, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-  const { sender } = ctx.state;
-  if (!sender) throw new Error('replyHtml: no sender on this update (repliesThrough must run first)');
+  const sender = senderOf(ctx, 'replyHtml');
   if (!ctx.chat) throw new Error(`replyHtml: update ${ctx.update.update_id} has no chat to answer`);
   await sender.send(ctx.chat.id, html, { priority: 'high', replyMarkup: keyboard });
 }
@@ -41,8 +40,7 @@ const EDIT_BACKOFF_MS = 500;
  * that succeeded is not answered with an apology; an edit that would change nothing (a second tap) is no error.
  */
 export async function editHtml(ctx: BotContext, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-  const { sender } = ctx.state;
-  if (!sender) throw new Error('editHtml: no sender on this update (repliesThrough must run first)');
+  const sender = senderOf(ctx, 'editHtml');
   await pRetry(
     async () => {
       await sender.inBotTurn(() => ctx.editMessageText(html, { parse_mode: 'HTML', reply_markup: keyboard })).catch((error: Error) => {
@@ -63,4 +61,10 @@ export async function editHtml(ctx: BotContext, html: string, keyboard?: InlineK
 export function commandArgs(ctx: BotContext): string[] {
   const text = ctx.message && 'text' in ctx.message ? ctx.message.text : '';
   return text.split(/\s+/).slice(1).filter(Boolean);
+}
+
+function senderOf(ctx: BotContext, caller: string): TelegramSender {
+  const { sender } = ctx.state;
+  if (!sender) throw new Error(`${caller}: no sender on this update (repliesThrough must run first)`);
+  return sender;
 }
