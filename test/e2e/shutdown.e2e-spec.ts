@@ -1,8 +1,9 @@
 // SIGTERM while the server is busy (ticks firing alerts, a webhook request unanswered): requests that arrive
 // from then on get 503 with Retry-After, the process exits 0 within 10 s, and the webhook request it had to
-// abort is POSTed again after the restart with the same delivery id, counted as no failure of the endpoint.
+// abort is POSTed again after the restart with the same delivery id, counted as no failure of the endpoint. Every
+// firing committed while it stopped was also turned into a notification by the stopping process itself.
 import { WebhookReceiver } from '../fakes/webhooks/webhook-receiver';
-import { ALERTS_SERVER_ENV, createAlert, EXTRA_SYMBOLS, nextTs, sendTicks } from './support/alerts-helpers';
+import { ALERTS_SERVER_ENV, createAlert, EXTRA_SYMBOLS, nextTs, sendTicks, triggersOf } from './support/alerts-helpers';
 import { ApiAnswer, ApiClient, uniqueName } from './support/api-client';
 import { RunningServer, startServer } from './support/server-process';
 import { waitFor } from './support/wait-for';
@@ -16,16 +17,18 @@ describe('SIGTERM under load', () => {
   const symbol = EXTRA_SYMBOLS[11];
   let first: RunningServer | undefined;
   let second: RunningServer | undefined;
+  let apiOnly: RunningServer | undefined;
 
   beforeAll(() => receiver.start());
 
   afterAll(async () => {
     await second?.dispose();
+    await apiOnly?.dispose();
     await first?.dispose();
     await receiver.stop();
   });
 
-  it('refuses new requests with 503, exits 0 in time, and puts back the webhook request it aborted', async () => {
+  it('refuses new requests with 503, exits 0 in time, relays what it fired while stopping, and puts back the webhook request it aborted', async () => {
     const env = {
       ...ALERTS_SERVER_ENV,
       WEBHOOK_ALLOWLIST: '127.0.0.1',
@@ -40,7 +43,7 @@ describe('SIGTERM under load', () => {
     const trader = await new ApiClient(first.url).register(uniqueName('sigterm'));
     receiver.hold('/held');
     expect((await trader.post('/api/v1/webhooks', { url: `${receiver.url}/held`, secret: 'a-secret-of-sixteen-or-more' })).status).toBe(201);
-    await createAlert(trader, { symbol, condition: 'crosses', price: 100, frequency: 'every_time', cooldownSec: 0 });
+    const alert = await createAlert(trader, { symbol, condition: 'crosses', price: 100, frequency: 'every_time', cooldownSec: 0 });
     await sendTicks(admin, { symbol, price: 99 }, { symbol, price: 101 });
     const held = await waitFor(() => receiver.to('/held')[0]);
 
@@ -69,6 +72,15 @@ describe('SIGTERM under load', () => {
     expect(refused!.body.message).toContain('shutting down');
     expect(await exited!).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+
+    // a process without the worker role relays nothing: what the inbox holds now, the stopping process relayed
+    apiOnly = await startServer({ reuse: first, env: { ...env, ROLES: 'api' } });
+    const inbox = new ApiClient(apiOnly.url).as(trader.apiKey);
+    const triggers = await triggersOf(inbox, alert.id);
+    const notified = (await inbox.get('/api/v1/notifications?pageSize=500')).body.items.filter((item: any) => item.data.alertId === alert.id);
+    expect(triggers.length).toBeGreaterThan(10);
+    expect(notified).toHaveLength(triggers.length);
+    await apiOnly.stop('SIGTERM');
 
     receiver.release('/held');
     second = await startServer({ reuse: first, env });

@@ -5,7 +5,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Interval } from '@nestjs/schedule';
 import { ProfileService } from '@tradepulse/config';
 import { MarketDataService, Tick } from '@tradepulse/market-data';
-import { AppCache, counter, EventBus, histogram, isDatabaseUnavailable, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
+import { AppCache, counter, EventBus, histogram, isDatabaseUnavailable, OutboxWriter, retryWhileDatabaseUnavailable } from '@tradepulse/platform';
 import PQueue from 'p-queue';
 import { Alert } from './alert.entity';
 import { AlertFiringWriter, CommittedFiring, Firing } from './alert-firing.writer';
@@ -45,8 +45,10 @@ export class AlertEngine implements OnModuleInit, BeforeApplicationShutdown {
     private readonly market: MarketDataService,
     private readonly bus: EventBus,
     private readonly cache: AppCache,
+    outbox: OutboxWriter,
     profiles: ProfileService,
   ) {
+    outbox.addQueuedWriter(() => this.drain());
     this.staleAfterMs = profiles.section('market').staleAfterSec * 1000;
     profiles.onChange('market', (next) => (this.staleAfterMs = next.staleAfterSec * 1000));
   }

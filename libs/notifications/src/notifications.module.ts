@@ -14,6 +14,7 @@ import { NotificationDispatcher } from './dispatch/notification-dispatcher';
 import { InboxService } from './inbox/inbox.service';
 import { NotificationsController } from './inbox/notifications.controller';
 import { NOTIFICATIONS_OPTIONS, NotificationsModuleOptions } from './notifications.options';
+import { NotificationsShutdown } from './notifications-shutdown';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PreferencesRepository } from './preferences/preferences.repository';
 import { PreferencesService } from './preferences/preferences.service';
@@ -59,6 +60,7 @@ export class NotificationsModule {
         NotificationDispatcher,
         OutboxRelay,
         DeliveryRecovery,
+        NotificationsShutdown,
       ],
       exports: [PreferencesService],
     };

@@ -250,7 +250,7 @@ describe('NotificationDispatcher', () => {
     const { dispatcher, deliveries } = setUp({ websocket });
     const item = note('u2');
     await dispatcher.accept([item]);
-    await dispatcher.beforeApplicationShutdown();
+    await dispatcher.close();
     expect(websocket.batches).toEqual([{ userId: 'u2', ids: [item.id] }]);
     expect(deliveries.status(item.id, 'websocket')).toBe('sent');
   });
@@ -266,7 +266,7 @@ describe('NotificationDispatcher', () => {
     await dispatcher.accept([item]);
     await settle();
     let done = false;
-    const shutdown = dispatcher.beforeApplicationShutdown().then(() => (done = true));
+    const shutdown = dispatcher.close().then(() => (done = true));
     await settle();
     expect(done).toBe(false);
     jest.advanceTimersByTime(3_000);

@@ -6,7 +6,7 @@
 // of them (a relay pass of 500 critical notifications is 500 batches; stepping through each on its own cost
 // about twenty promises per notification, each paying the process-wide async hooks). Outcomes of one turn share
 // their statement (DeliveryRecords).
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ProfileService } from '@tradepulse/config';
 import { ChannelSender, DeliveryDeferred, DeliverySkipped } from '../channels/notification-channel';
 import { NotificationBatcher } from '../engine';
@@ -22,7 +22,7 @@ import { settledWithinGrace } from '../shutdown-grace';
 import { SentOutcomes } from './sent-outcomes';
 
 @Injectable()
-export class NotificationDispatcher implements BeforeApplicationShutdown {
+export class NotificationDispatcher {
   private readonly logger = new Logger('NotificationDispatcher');
   private readonly batcher: NotificationBatcher<StoredNotification>;
   /** ids waiting in this process's batcher: a recovery sweep must not add them twice */
@@ -77,7 +77,8 @@ export class NotificationDispatcher implements BeforeApplicationShutdown {
     return this.track(this.send(channel, userId, items, dedupeKey));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Shutdown, after the relay's last pass (NotificationsShutdown). */
+  async close(): Promise<void> {
     this.closing = true;
     this.batcher.flushAll();
     // what the channels can send soon goes out; what would wait longer (Telegram's 1 message/s per chat, retries

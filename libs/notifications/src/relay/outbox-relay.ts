@@ -2,17 +2,19 @@
 // a producer says it committed rows. One statement per batch (see NotificationsRepository.relayOutbox);
 // a full batch is followed by another until the outbox is drained. Runs in processes with the worker role;
 // several processes share the work through `for update skip locked`.
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, ProfileService } from '@tradepulse/config';
-import { EventBus } from '@tradepulse/platform';
+import { EventBus, OutboxWriter } from '@tradepulse/platform';
 import { NotificationDispatcher } from '../dispatch/notification-dispatcher';
 import { notificationMetrics } from '../notification-metrics';
 import { NotificationsRepository } from '../store/notifications.repository';
 
 const ERROR_LOG_INTERVAL_MS = 30_000;
+/** how long the last passes at shutdown may take; what is left then waits for another process or the next start */
+const LAST_PASSES_MS = 1_000;
 
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -20,11 +22,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private unsubscribe?: () => void;
   private lastErrorLogAt = 0;
+  /** while stopping: the time after which no further pass starts */
+  private passesUntil = Infinity;
 
   constructor(
     private readonly config: AppConfig,
     private readonly profiles: ProfileService,
     private readonly bus: EventBus,
+    private readonly outbox: OutboxWriter,
     private readonly notifications: NotificationsRepository,
     private readonly dispatcher: NotificationDispatcher,
   ) {}
@@ -37,18 +42,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The first shutdown hook: the pass running ends before the dispatcher flushes its batches. Rows committed
-   * later stay in the outbox, where another process's relay (or the next start's) picks them up at once.
+   * Shutdown, before the dispatcher flushes its batches (NotificationsShutdown): once the producers have written
+   * what they had queued (the alert engine commits the firings of the last ticks), the outbox is drained for at
+   * most LAST_PASSES_MS. Rows committed later stay in the outbox, for another process's relay or the next start's.
    */
-  async onModuleDestroy(): Promise<void> {
+  async finish(): Promise<void> {
+    if (!this.config.hasRole('worker')) return;
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
+    this.passesUntil = Date.now() + LAST_PASSES_MS;
     await this.running;
+    await this.outbox.queuedWritesDone();
+    this.passesUntil = Date.now() + LAST_PASSES_MS;
+    await this.drain();
   }
 
   /** Starts a relay pass, or asks the running one for another pass (so a commit is never missed). */
   relayNow(): Promise<void> {
+    if (this.stopped) return this.running ?? Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -81,7 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.logFailure(error as Error);
         return;
       }
-    } while (this.again && !this.stopped);
+    } while (this.again && Date.now() < this.passesUntil);
   }
 
   private logFailure(error: Error): void {

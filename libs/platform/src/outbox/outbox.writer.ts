@@ -17,7 +17,22 @@ const INSERT_INTO_OUTBOX = `insert into outbox (${OUTBOX_COLUMNS})`;
 
 @Injectable()
 export class OutboxWriter {
+  private readonly queuedWriters: Array<() => Promise<void>> = [];
+
   constructor(private readonly bus: EventBus) {}
+
+  /**
+   * A producer that appends from work it queued (the alert engine's commit queue) says how to wait for that queue,
+   * so the relay's last pass at shutdown relays what it commits while the process stops.
+   */
+  addQueuedWriter(idle: () => Promise<void>): void {
+    this.queuedWriters.push(idle);
+  }
+
+  /** Resolves once every queued writer has written what it had queued. */
+  async queuedWritesDone(): Promise<void> {
+    await Promise.all(this.queuedWriters.map((idle) => idle()));
+  }
 
   /**
    * `em` must be the transactional EntityManager of the state change. The rows travel as ONE bound jsonb
