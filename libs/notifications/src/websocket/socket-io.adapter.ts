@@ -6,6 +6,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { createAdapter } from '@socket.io/redis-adapter';
 import { AppConfig, ProfileService } from '@tradepulse/config';
 import { createRedisClient, Redis } from '@tradepulse/platform';
+import { publishPerTurn } from './turn-publisher';
 
 // @nestjs/platform-socket.io pins its own socket.io (4.8.3) beside the root one: type against the server it
 // really creates, not the root package's.
@@ -48,24 +49,6 @@ export class SocketIoAdapter extends IoAdapter {
     await Promise.allSettled(this.redisClients.map((client) => client.quit()));
   }
 
-  /**
-   * The adapter publishes without awaiting: a publish that fails (on a client closed at shutdown) would be an
-   * unhandled rejection, which ends the process. The emit still reached this process's sockets; those of other
-   * processes miss it, and their clients find it in GET /api/v1/notifications (or a replay on reconnect).
-   */
-  private catchPublishFailures(publisher: Redis): void {
-    const publish = publisher.publish.bind(publisher) as (channel: string, message: string | Buffer) => Promise<number>;
-    let loggedAt = 0;
-    publisher.publish = ((channel: string, message: string | Buffer) =>
-      publish(channel, message).catch((error: Error) => {
-        if (Date.now() - loggedAt > PUBLISH_FAILURE_LOG_INTERVAL_MS) {
-          loggedAt = Date.now();
-          this.logger.warn(`Socket.IO Redis adapter: an emit did not reach the other processes: ${error.message}`);
-        }
-        return 0;
-      })) as Redis['publish'];
-  }
-
   private redisAdapter(url: string, key: string): ReturnType<typeof createAdapter> {
     const publisher = createRedisClient(url, { maxRetriesPerRequest: null, lazyConnect: false });
     const subscriber = publisher.duplicate();
@@ -73,7 +56,13 @@ export class SocketIoAdapter extends IoAdapter {
       client.on('error', (error: Error) => this.logger.warn(`Socket.IO Redis adapter: ${error.message}`));
       this.redisClients.push(client);
     }
-    this.catchPublishFailures(publisher);
+    let loggedAt = 0;
+    publishPerTurn(publisher, (error) => {
+      if (Date.now() - loggedAt < PUBLISH_FAILURE_LOG_INTERVAL_MS) return;
+      loggedAt = Date.now();
+      // the emit reached this process's sockets; other processes' clients find it in GET /api/v1/notifications or a replay
+      this.logger.warn(`Socket.IO Redis adapter: emits did not reach the other processes: ${error.message}`);
+    });
     // loaded only in Redis mode (see redis-client.ts)
     const adapter = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
     return adapter.createAdapter(publisher, subscriber, { key });
