@@ -1,6 +1,8 @@
 // Two processes on one database: a key revoked through one closes the WebSocket connections it opened on the other,
 // including one admitted there after the revocation while that process still remembered the key; with Redis, the
-// other process refuses it on REST within a second. Keys made on one process work on the other at once.
+// other process refuses it on REST within a second, and a notification reaches the user's sockets on both
+// processes (the Socket.IO Redis adapter). Keys made on one process work on the other at once.
+import { createAlert, sendTicks } from './support/alerts-helpers';
 import { describeOnlyIn } from './support/e2e-mode';
 import { ApiClient, uniqueName } from './support/api-client';
 import { NotificationSocket } from './support/notification-socket';
@@ -83,6 +85,20 @@ describe('revoking an API key across processes', () => {
       // without the announcement the second process would accept it until its memory of the key expires (5 s)
       expect(Date.now() - revokedAt).toBeLessThan(1_000);
       expect((await new ApiClient(second.url, owner.apiKey).get('/api/v1/me')).status).toBe(200);
+    });
+
+    it("delivers each user's notification to their sockets on both processes, once each, whichever dispatched it", async () => {
+      const traders = await Promise.all([1, 2, 3].map(() => new ApiClient(first.url).register(uniqueName('across'))));
+      const alerts = await Promise.all(traders.map((trader, i) => createAlert(trader, { symbol: 'SOL/USDT', condition: 'above', price: 10 + i })));
+      const socketsOf = await Promise.all(traders.map((trader) => Promise.all([first, second].map((server) => NotificationSocket.open(server.url, { token: trader.apiKey })))));
+      sockets.push(...socketsOf.flat());
+
+      await sendTicks(new ApiClient(first.url).as(first.adminKey), { symbol: 'SOL/USDT', price: 100 });
+
+      // one of each user's two sockets is on the process that did not dispatch: the emit reached it through Redis
+      await Promise.all(socketsOf.flatMap((own, i) => own.map((socket) => socket.waitForBatch((item) => item.data.alertId === alerts[i].id))));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      socketsOf.forEach((own, i) => own.forEach((socket) => expect(socket.items.map((item) => item.data.alertId)).toEqual([alerts[i].id])));
     });
   });
 });
