@@ -9,6 +9,8 @@ import { NotificationsGateway } from './notifications.gateway';
 import { userRoom } from './symbol-list';
 
 const USER = 'u1';
+/** the gateways set up by a test, stopped after it */
+const gateways: NotificationsGateway[] = [];
 
 function notification(id: string): StoredNotification {
   const at = new Date();
@@ -45,6 +47,7 @@ function setUp() {
   const outcomes = new SentOutcomes(deliveries);
   const config = { env: { MARKET_SYMBOLS: ['BTC/USDT'] } } as unknown as AppConfig;
   const gateway = new NotificationsGateway({} as ApiKeyService, new ProfileService('balanced', []), {} as EventBus, notifications, outcomes, config);
+  gateways.push(gateway);
 
   // sockets in the user's room get room emits, as Socket.IO would deliver them
   const inRoom = new Set<{ received: StoredNotification['id'][][] }>();
@@ -78,14 +81,16 @@ function setUp() {
     return client;
   };
 
-  return { send, connect, recording, holdReads: (until: Promise<void>) => (readGate = until), gateway };
+  return { send, connect, recording, holdReads: (until: Promise<void>) => (readGate = until) };
 }
 
 const turns = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
 
 describe('NotificationsGateway replay on reconnect', () => {
+  afterEach(() => Promise.all(gateways.splice(0).map((gateway) => gateway.stopSending())));
+
   it('replays a notification emitted while the client was away whose "sent" was not yet recorded when it came back', async () => {
-    const { send, connect, recording, gateway } = setUp();
+    const { send, connect, recording } = setUp();
     await send('5');
     const client = connect('4');
     await turns(20);
@@ -93,11 +98,10 @@ describe('NotificationsGateway replay on reconnect', () => {
     await turns(20);
 
     expect(client.received).toEqual([['5']]);
-    await gateway.stopSending();
   });
 
   it('does not replay what reached the socket live while the replay was being read, though it was recorded before the read', async () => {
-    const { send, connect, recording, holdReads, gateway } = setUp();
+    const { send, connect, recording, holdReads } = setUp();
     recording.open();
     const read = gate();
     holdReads(read.opened);
@@ -108,11 +112,10 @@ describe('NotificationsGateway replay on reconnect', () => {
     await turns(20);
 
     expect(client.received).toEqual([['6']]);
-    await gateway.stopSending();
   });
 
   it('replays what was recorded before it came back, once', async () => {
-    const { send, connect, recording, gateway } = setUp();
+    const { send, connect, recording } = setUp();
     recording.open();
     await send('7');
     await send('8');
@@ -121,6 +124,5 @@ describe('NotificationsGateway replay on reconnect', () => {
     await turns(20);
 
     expect(client.received).toEqual([['8']]);
-    await gateway.stopSending();
   });
 });
