@@ -21,6 +21,8 @@ export class TelegramSenderStoppedError extends Error {
 class PausedByRateLimit extends Error {}
 /** An earlier part of the same message failed for good: the rest is not sent. */
 class EarlierPartFailed extends Error {}
+/** A Bot API call (inBotTurn) reached its turn while a 429 pauses the bot: it is scheduled again. */
+const HELD_BY_PAUSE = Symbol('held by a 429 pause');
 
 interface PartJob {
   chatId: number | string;
@@ -116,8 +118,10 @@ export class TelegramSender {
    */
   inBotTurn<T>(call: () => Promise<T>): Promise<T> {
     if (this.stopped) return Promise.reject(new TelegramSenderStoppedError());
-    return this.bot.schedule({ priority: PRIORITIES.high }, async () => {
+    const turn = this.bot.schedule({ priority: PRIORITIES.high }, async (): Promise<T | typeof HELD_BY_PAUSE> => {
       if (this.stopped) throw new TelegramSenderStoppedError();
+      // admitted before a 429 paused the bot, it starts during the pause: back into the queue, as a message part
+      if (this.paused) return HELD_BY_PAUSE;
       try {
         return await call();
       } catch (error) {
@@ -126,6 +130,7 @@ export class TelegramSender {
         throw error;
       }
     });
+    return turn.then((result) => (result === HELD_BY_PAUSE ? this.inBotTurn(call) : result));
   }
 
   /** Drops waiting messages (their send() rejects) and resolves once requests in flight have ended. */

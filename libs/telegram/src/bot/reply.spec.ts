@@ -95,6 +95,27 @@ describe('bot replies go through the TelegramSender', () => {
       expect(sentTo(706)[0].at - refusedAt).toBeGreaterThanOrEqual(1_900);
     });
 
+    it('holds an edit already admitted to the bot-wide turn when the call before it gets a 429', async () => {
+      // 5/s: the second edit starts 220 ms after the first, which is refused after 50 ms
+      sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }), { botMessagesPerSec: 5 });
+      let refusedAt = 0;
+      const refused = {
+        editMessageText: async () => {
+          if (refusedAt) return true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          refusedAt = Date.now();
+          throw telegramError(429, 'Too Many Requests: retry after 1', 1);
+        },
+        state: { sender },
+      } as unknown as BotContext;
+      const edits: number[] = [];
+      const next = { editMessageText: async () => void edits.push(Date.now()), state: { sender } } as unknown as BotContext;
+      await Promise.all([editHtml(refused, 'a'), editHtml(next, 'b')]);
+
+      expect(edits).toHaveLength(1);
+      expect(edits[0] - refusedAt).toBeGreaterThanOrEqual(950);
+    });
+
     it('counts against the bot-wide rate like a message', async () => {
       sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: fake.url }), { botMessagesPerSec: 5 });
       const edits: number[] = [];
