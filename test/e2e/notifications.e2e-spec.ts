@@ -3,6 +3,7 @@
 // Alerts are the producer: a fired alert makes one notification of category `alert`.
 import { createHmac } from 'node:crypto';
 import { FakeBotApi } from '../fakes/telegram';
+import { FrameRecordingProxy } from './support/frame-recording-proxy';
 import { WebhookReceiver } from '../fakes/webhooks/webhook-receiver';
 import { EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
@@ -16,6 +17,9 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const PER_USER_SOCKETS = 3;
 /** short enough to pass inside a test; heartbeats every 300 ms keep listening clients active */
 const IDLE_TIMEOUT_SEC = 1;
+/** WebSocket messages from this size are compressed (permessage-deflate) */
+const COMPRESSION_THRESHOLD_BYTES = 1024;
+const TEXT_FRAME = 1;
 
 describe('notifications', () => {
   const fake = new FakeBotApi();
@@ -58,6 +62,7 @@ describe('notifications', () => {
       TP__WEBSOCKET__MAX_CONNECTIONS_PER_USER: String(PER_USER_SOCKETS),
       TP__WEBSOCKET__IDLE_TIMEOUT_SEC: String(IDLE_TIMEOUT_SEC),
       TP__WEBSOCKET__PING_INTERVAL_MS: '300',
+      TP__WEBSOCKET__COMPRESSION_THRESHOLD_BYTES: String(COMPRESSION_THRESHOLD_BYTES),
     });
     anonymous = new ApiClient(server.url);
     admin = anonymous.as(server.adminKey);
@@ -83,6 +88,33 @@ describe('notifications', () => {
         expect(item).toEqual({ id: expect.stringMatching(/^\d+$/), category: 'alert', priority: 'high', title: expect.any(String), body: expect.any(String), createdAt: expect.stringMatching(ISO_TIME), data: expect.any(Object) });
       }
       expect(socket.batches).toHaveLength(1);
+    });
+
+    it('compresses a message from the threshold on (permessage-deflate with a 2 KB window) and sends a smaller one as it is', async () => {
+      const proxy = new FrameRecordingProxy(server.url);
+      try {
+        const dora = await user('dora');
+        const socket = await NotificationSocket.open(await proxy.start(), { token: dora.apiKey });
+        sockets.push(socket);
+        const [single] = await fireAlerts(dora, 1);
+        const small = await socket.waitForBatch(forAlert(single));
+        const many = await fireAlerts(dora, 12);
+        const large = await socket.waitForBatch(forAlert(many[0]));
+        // the message as Socket.IO writes it: engine.io's "4" (message), Socket.IO's "2" (event), then the JSON
+        const [smallBytes, largeBytes] = [small, large].map((items) => Buffer.byteLength(`42${JSON.stringify(['notification', { items }])}`));
+        expect(large).toHaveLength(12);
+        expect(smallBytes).toBeLessThan(COMPRESSION_THRESHOLD_BYTES);
+        expect(largeBytes).toBeGreaterThan(3 * COMPRESSION_THRESHOLD_BYTES);
+
+        expect(proxy.upgradeAnswer).toMatch(/^sec-websocket-extensions: permessage-deflate;.*server_max_window_bits=11/im);
+        const texts = proxy.frames.filter((frame) => frame.opcode === TEXT_FRAME);
+        expect(texts).toContainEqual({ opcode: TEXT_FRAME, compressed: false, payloadBytes: smallBytes });
+        const compressed = texts.filter((frame) => frame.compressed);
+        expect(compressed).toHaveLength(1);
+        expect(compressed[0].payloadBytes).toBeLessThan(largeBytes / 4);
+      } finally {
+        await proxy.stop();
+      }
     });
 
     it('refuses a socket without a key or with an unknown key: an error event with the reason, then disconnect', async () => {
