@@ -1,12 +1,13 @@
 // Notifications seen from outside: WebSocket batches and replay, Telegram messages through the fake Bot API,
 // signed webhooks to a local receiver, preferences, the inbox routes and isolation between users.
 // Alerts are the producer: a fired alert makes one notification of category `alert`.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { FakeBotApi } from '../fakes/telegram';
-import { FrameRecordingProxy } from './support/frame-recording-proxy';
 import { WebhookReceiver } from '../fakes/webhooks/webhook-receiver';
 import { EXTRA_SYMBOLS, sendTicks } from './support/alerts-helpers';
 import { ApiClient, uniqueName } from './support/api-client';
+import { FrameRecordingProxy } from './support/frame-recording-proxy';
 import { fireAlertsOn, storedFor } from './support/notification-helpers';
 import { DeliveredItem, NotificationSocket } from './support/notification-socket';
 import { RunningServer } from './support/server-process';
@@ -115,6 +116,31 @@ describe('notifications', () => {
       } finally {
         await proxy.stop();
       }
+    });
+
+    it('answers 400 to a handshake whose only compression offer asks for a window under 2 KB, and 101 with a fallback offer', async () => {
+      const upgrade = (extensions: string) =>
+        new Promise<{ status: number; extensions?: string }>((resolve, reject) => {
+          const request = httpRequest(`${server.url}/ws/?EIO=4&transport=websocket`, {
+            headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': randomBytes(16).toString('base64'), 'sec-websocket-extensions': extensions },
+          });
+          request.on('upgrade', (answer, socket) => {
+            socket.destroy();
+            resolve({ status: answer.statusCode ?? 0, extensions: answer.headers['sec-websocket-extensions'] });
+          });
+          request.on('response', (answer) => {
+            answer.resume();
+            resolve({ status: answer.statusCode ?? 0 });
+          });
+          request.on('error', reject);
+          request.end();
+        });
+
+      expect(await upgrade('permessage-deflate; server_max_window_bits=10')).toEqual({ status: 400 });
+      expect(await upgrade('permessage-deflate; server_max_window_bits=10, permessage-deflate')).toEqual({
+        status: 101,
+        extensions: expect.stringMatching(/^permessage-deflate;.*server_max_window_bits=11/),
+      });
     });
 
     it('refuses a socket without a key or with an unknown key: an error event with the reason, then disconnect', async () => {
