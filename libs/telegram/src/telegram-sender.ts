@@ -17,11 +17,9 @@ export class TelegramSenderStoppedError extends Error {
   }
 }
 
-/** A part reached its turn while a 429 pauses the bot: it goes back to wait for the resume. */
-class PausedByRateLimit extends Error {}
 /** An earlier part of the same message failed for good: the rest is not sent. */
 class EarlierPartFailed extends Error {}
-/** A Bot API call (inBotTurn) reached its turn while a 429 pauses the bot: it is scheduled again. */
+/** A call reached its bot-wide turn while a 429 pauses the bot: it is scheduled again. */
 const HELD_BY_PAUSE = Symbol('held by a 429 pause');
 
 interface PartJob {
@@ -117,11 +115,7 @@ export class TelegramSender {
    * pauses every send. Not in the chat's turn: it sends no new message. Retrying is the caller's.
    */
   inBotTurn<T>(call: () => Promise<T>): Promise<T> {
-    if (this.stopped) return Promise.reject(new TelegramSenderStoppedError());
-    const turn = this.bot.schedule({ priority: PRIORITIES.high }, async (): Promise<T | typeof HELD_BY_PAUSE> => {
-      if (this.stopped) throw new TelegramSenderStoppedError();
-      // admitted before a 429 paused the bot, it starts during the pause: back into the queue, as a message part
-      if (this.paused) return HELD_BY_PAUSE;
+    return this.inBotQueue(PRIORITIES.high, async () => {
       try {
         return await call();
       } catch (error) {
@@ -130,7 +124,6 @@ export class TelegramSender {
         throw error;
       }
     });
-    return turn.then((result) => (result === HELD_BY_PAUSE ? this.inBotTurn(call) : result));
   }
 
   /** Drops waiting messages (their send() rejects) and resolves once requests in flight have ended. */
@@ -183,15 +176,27 @@ export class TelegramSender {
    */
   private async sendInTurn(job: PartJob): Promise<void> {
     this.assertMayGo(job);
-    await this.bot.schedule({ priority: job.priority }, () => this.sendPart(job));
+    await this.inBotQueue(job.priority, () => this.sendPart(job));
     job.onSent();
     await delay(job.chatIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+  }
+
+  /**
+   * Runs `call` in the bot-wide turn, when the limits let it go. A call admitted before a 429 paused the bot starts
+   * one spacing later, inside the pause: it goes back into the queue, which the pause holds, instead of to Telegram.
+   */
+  private inBotQueue<T>(priority: number, call: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new TelegramSenderStoppedError());
+    const turn = this.bot.schedule({ priority }, async (): Promise<T | typeof HELD_BY_PAUSE> => {
+      if (this.stopped) throw new TelegramSenderStoppedError();
+      return this.paused ? HELD_BY_PAUSE : call();
+    });
+    return turn.then((result) => (result === HELD_BY_PAUSE ? this.inBotQueue(priority, call) : result));
   }
 
   /** Runs in the bot-wide limiter, when the limits let this part go. */
   private async sendPart(job: PartJob): Promise<void> {
     this.assertMayGo(job);
-    if (this.paused) throw new PausedByRateLimit();
     await this.api.sendMessage(job.chatId, job.text, job.extra);
     this.counters.sent += 1;
   }
@@ -204,13 +209,12 @@ export class TelegramSender {
   /** Bottleneck's `failed` answer: milliseconds until the part runs again, or undefined to reject it. */
   private retryDelayMs(error: unknown, job: PartJob): number | undefined {
     if (this.stopped || error instanceof TelegramSenderStoppedError || error instanceof EarlierPartFailed) return undefined;
-    // 0: straight back into the bot-wide queue, which holds it until the pause ends
-    if (error instanceof PausedByRateLimit) return 0;
     const failure = classifySendFailure(error);
     if (failure.kind === 'rate-limited' && job.rateLimitRetries < this.settings.rateLimitRetries) {
       job.rateLimitRetries += 1;
       this.counters.retried429 += 1;
       this.pauseAll(failure.retryAfterSec);
+      // 0: straight back into the bot-wide queue, which holds it until the pause ends
       return 0;
     }
     if (failure.kind === 'transient' && job.transientRetries < this.settings.transientRetries) {

@@ -5,15 +5,15 @@
 // ended the process with exit 1; here the pipeline's outcome is always handled.
 import type { Redis } from '@tradepulse/platform';
 
-type Publish = (channel: string, message: string | Buffer) => Promise<number>;
+type Message = [channel: string, message: string | Buffer];
 
 /**
  * Replaces `publisher.publish` (the adapter's only use of it is fire-and-forget). `onFailure` hears of a pipeline
  * that failed, or of its first failed publish: those emits reached this process's sockets, not other processes'.
  */
 export function publishPerTurn(publisher: Redis, onFailure: (error: Error) => void): void {
-  let pending: Array<[channel: string, message: string | Buffer]> | undefined;
-  const send = (messages: ReadonlyArray<[string, string | Buffer]>) => {
+  let pending: Message[] | undefined;
+  const send = (messages: readonly Message[]) => {
     const pipeline = publisher.pipeline();
     for (const [channel, message] of messages) pipeline.publish(channel, message);
     pipeline.exec().then((results) => {
@@ -21,9 +21,9 @@ export function publishPerTurn(publisher: Redis, onFailure: (error: Error) => vo
       if (failed) onFailure(failed[0]!);
     }, onFailure);
   };
-  const publish: Publish = (channel, message) => {
+  const publish = (channel: string, message: string | Buffer): Promise<number> => {
     if (!pending) {
-      const messages: Array<[string, string | Buffer]> = (pending = []);
+      const messages: Message[] = (pending = []);
       setImmediate(() => {
         pending = undefined;
         send(messages);
